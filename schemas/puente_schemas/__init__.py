@@ -1,0 +1,10 @@
+"""Puente's contracts: every command and event as a versioned pydantic model, the envelope
+they travel in, and the topic names. Services import contracts from here and nowhere else."""
+
+from puente_schemas.commands import COMMANDS, Command
+from puente_schemas.envelope import Envelope
+from puente_schemas.events import EVENTS, Event
+
+CONTRACTS: dict[str, type[Command] | type[Event]] = {c.TYPE: c for c in (*COMMANDS, *EVENTS)}
+
+__all__ = ["COMMANDS", "CONTRACTS", "EVENTS", "Command", "Envelope", "Event"]

@@ -1,0 +1,59 @@
+"""Value types shared by commands and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ANumber = Annotated[str, Field(pattern=r"^A\d{9}$", description="A-number: 'A' and 9 digits")]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 639-3 code")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+
+
+class Contract(BaseModel):
+    """Base of every command and event body: immutable, unknown fields refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CaseCategory(StrEnum):
+    ACTIVE = "active"
+    IN_ABSENTIA = "in_absentia"
+    DENIED = "denied"
+    TERMINATED = "terminated"
+    INACTIVE = "inactive"
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    HOTLINE = "hotline"
+    IN_PERSON = "in_person"
+    ATTORNEY = "attorney"
+
+
+class Location(Contract):
+    city: str
+    country: CountryCode
+
+
+class Member(Contract):
+    """A person in a family unit; `in_mpp` is false for relatives never placed in MPP."""
+
+    member_id: str
+    given_name: str
+    family_name: str
+    birth_date: dt.date
+    in_mpp: bool
+    a_number: ANumber | None = None
+    mpp_enrollment_date: dt.date | None = None
+    case_category: CaseCategory | None = None
+    language: LanguageCode
+    needs_interpreter: bool = False
+
+
+class FieldError(Contract):
+    field: str
+    message: str

@@ -1,0 +1,25 @@
+"""The runtime every Puente service shares: settings, bus, database, outbox relay, inbox,
+retries and dead letters, tracing, clock, health. Imported by services, never run alone."""
+
+from puente_runtime.bus import Bus, EmbeddedBus, KafkaBus
+from puente_runtime.clock import AcceleratedClock, Clock, FakeClock, SystemClock
+from puente_runtime.consumer import Consumer, Context, describe
+from puente_runtime.messages import Message
+from puente_runtime.service import Service
+from puente_runtime.settings import Settings
+
+__all__ = [
+    "AcceleratedClock",
+    "Bus",
+    "Clock",
+    "Consumer",
+    "Context",
+    "EmbeddedBus",
+    "FakeClock",
+    "KafkaBus",
+    "Message",
+    "Service",
+    "Settings",
+    "SystemClock",
+    "describe",
+]

@@ -1,0 +1,194 @@
+"""The event bus: Kafka through FastStream, or an embedded log for the one-process platform.
+
+Both keep the semantics the services rely on: per-key order, every consumer group sees every
+message, at-least-once delivery (a handler that raises gets the message again), and nothing
+lost across a restart (the embedded log is a SQLite file, Kafka is Kafka).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from puente_runtime.messages import Message
+
+Handler = Callable[[Message], Awaitable[None]]
+log = logging.getLogger("puente.bus")
+REDELIVERY_PAUSE_SECONDS = 0.5
+
+
+class Bus(Protocol):
+    async def publish(self, message: Message) -> None: ...
+
+    def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class EmbeddedBus:
+    """A durable log in one SQLite file; each group reads it in order from its own offset."""
+
+    def __init__(self, path: Path, *, poll_seconds: float = 0.2) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS log (offset INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL, value BLOB NOT NULL)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS offsets (grp TEXT, topic TEXT, committed INTEGER,"
+            " PRIMARY KEY (grp, topic))"
+        )
+        self._poll_seconds = poll_seconds
+        self._subscriptions: list[tuple[tuple[str, ...], str, Handler]] = []
+        self._wakeups: list[asyncio.Event] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def publish(self, message: Message) -> None:
+        self._db.execute(
+            "INSERT INTO log (topic, key, headers, value) VALUES (?, ?, ?, ?)",
+            (message.topic, message.key, json.dumps(message.headers), message.value),
+        )
+        for wakeup in self._wakeups:
+            wakeup.set()
+
+    def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
+        self._subscriptions.append((tuple(topics), group, handler))
+
+    async def start(self) -> None:
+        for topics, group, handler in self._subscriptions:
+            wakeup = asyncio.Event()
+            self._wakeups.append(wakeup)
+            self._tasks.append(asyncio.create_task(self._consume(topics, group, handler, wakeup)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._db.close()
+
+    def read(self, topic: str) -> list[Message]:
+        """Every message ever published on a topic, for inspection."""
+        rows = self._db.execute(
+            "SELECT topic, key, headers, value, offset FROM log WHERE topic = ? ORDER BY offset",
+            (topic,),
+        )
+        return [_message(row) for row in rows]
+
+    async def _consume(
+        self, topics: tuple[str, ...], group: str, handler: Handler, wakeup: asyncio.Event
+    ) -> None:
+        marks = ",".join("?" * len(topics))
+        query = (
+            "SELECT l.topic, l.key, l.headers, l.value, l.offset FROM log l"
+            " LEFT JOIN offsets o ON o.grp = ? AND o.topic = l.topic"
+            f" WHERE l.topic IN ({marks}) AND l.offset > COALESCE(o.committed, 0)"
+            " ORDER BY l.offset LIMIT 100"
+        )
+        while True:
+            wakeup.clear()
+            batch = [_message(row) for row in self._db.execute(query, (group, *topics))]
+            for message in batch:
+                try:
+                    await handler(message)
+                except Exception:
+                    log.exception("handler failed; message %s will be redelivered", message.offset)
+                    await asyncio.sleep(REDELIVERY_PAUSE_SECONDS)
+                    break
+                self._db.execute(
+                    "INSERT INTO offsets VALUES (?, ?, ?) ON CONFLICT (grp, topic)"
+                    " DO UPDATE SET committed = excluded.committed",
+                    (group, message.topic, message.offset),
+                )
+            else:
+                if not batch:
+                    try:
+                        await asyncio.wait_for(wakeup.wait(), self._poll_seconds)
+                    except TimeoutError:
+                        pass
+
+
+def _message(row: tuple[str, str, str, bytes, int]) -> Message:
+    topic, key, headers, value, offset = row
+    return Message(topic=topic, key=key, value=value, headers=json.loads(headers), offset=offset)
+
+
+class KafkaBus:
+    """Kafka through FastStream: an idempotent producer with acks=all, and consumers that
+    start from the earliest offset and commit only after the handler returned."""
+
+    def __init__(self, bootstrap: str, *, client_id: str, partitions: int = 3) -> None:
+        from faststream.kafka import KafkaBroker
+
+        self.bootstrap = bootstrap
+        self.partitions = partitions
+        self.broker = KafkaBroker(
+            bootstrap, client_id=client_id, enable_idempotence=True, acks="all", logger=None
+        )
+        self._topics: set[str] = set()
+
+    async def publish(self, message: Message) -> None:
+        await self.broker.publish(
+            message.value, topic=message.topic, key=message.key.encode(), headers=message.headers
+        )
+
+    def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
+        from faststream import AckPolicy
+        from faststream.kafka.annotations import KafkaMessage
+
+        self._topics.update([*topics, *(f"{t}.dlq" for t in topics)])
+
+        @self.broker.subscriber(
+            *topics,
+            group_id=group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+        )
+        async def consume(body: bytes, msg: KafkaMessage) -> None:
+            record = msg.raw_message
+            message = Message(
+                topic=record.topic,
+                key=(record.key or b"").decode(errors="replace"),
+                value=record.value or b"",
+                headers={k: v.decode(errors="replace") for k, v in record.headers},
+                partition=record.partition,
+                offset=record.offset,
+            )
+            try:
+                await handler(message)
+            except Exception:
+                log.exception("handler failed; %s@%s redelivered", record.topic, record.offset)
+                await asyncio.sleep(REDELIVERY_PAUSE_SECONDS)
+                await msg.nack()
+                return
+            await msg.ack()
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [t for t in topics if t not in existing]
+            if wanted:
+                new = [NewTopic(t, num_partitions=self.partitions, replication_factor=1) for t in wanted]
+                await admin.create_topics(new)
+        finally:
+            await admin.close()
+
+    async def start(self) -> None:
+        await self.ensure_topics(sorted(self._topics))
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        await self.broker.stop()

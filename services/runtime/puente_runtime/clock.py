@@ -1,0 +1,59 @@
+"""Injectable clocks: the system's, an accelerated one for simulations, a fake for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+    async def sleep_until(self, moment: dt.datetime) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    async def sleep_until(self, moment: dt.datetime) -> None:
+        await asyncio.sleep(max(0.0, (moment - self.now()).total_seconds()))
+
+
+class AcceleratedClock:
+    """Time that runs `speed` times faster than real time from a shared real `epoch`, so
+    several processes started with the same epoch and speed agree on the time."""
+
+    def __init__(self, *, speed: float, epoch: float | None = None) -> None:
+        self.speed = speed
+        self.epoch = time.time() if epoch is None else epoch
+
+    def now(self) -> dt.datetime:
+        simulated = self.epoch + (time.time() - self.epoch) * self.speed
+        return dt.datetime.fromtimestamp(simulated, dt.UTC)
+
+    async def sleep_until(self, moment: dt.datetime) -> None:
+        await asyncio.sleep(max(0.0, (moment - self.now()).total_seconds() / self.speed))
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.current = start
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.current += delta
+
+    async def sleep_until(self, moment: dt.datetime) -> None:
+        while self.current < moment:
+            await asyncio.sleep(0.001)
+
+
+def clock_from(speed: float, epoch: float | None) -> Clock:
+    return SystemClock() if speed == 1.0 else AcceleratedClock(speed=speed, epoch=epoch)

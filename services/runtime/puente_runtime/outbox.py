@@ -1,0 +1,126 @@
+"""The transactional outbox: events are stored with the state that caused them and a relay
+publishes them afterwards, in order, marking each one sent. A crash between commit and
+publish re-publishes on restart; nothing is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from collections.abc import Iterable
+from typing import Protocol
+
+from puente_schemas import Envelope
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from puente_runtime.bus import Bus
+from puente_runtime.clock import Clock
+from puente_runtime.messages import Message
+from puente_runtime.storage import OutboxRow
+from puente_runtime.tracing import inject_current
+
+log = logging.getLogger("puente.outbox")
+
+
+class Contract(Protocol):
+    TYPE: str
+    TOPIC: str
+
+    def model_dump(self, *, mode: str) -> dict[str, object]: ...
+
+
+def subject_of(contract: Contract) -> str:
+    """Commands and events are keyed by family unit; policy notices by policy."""
+    data = contract.model_dump(mode="json")
+    return str(data.get("family_unit_id") or data["policy_id"])
+
+
+def envelope_for(
+    contract: Contract,
+    *,
+    source: str,
+    clock: Clock,
+    cause: Envelope | None = None,
+    correlation_id: str | None = None,
+) -> Envelope:
+    envelope = Envelope(
+        type=contract.TYPE,
+        source=f"/puente/{source}",
+        time=clock.now(),
+        subject=subject_of(contract),
+        correlation_id=correlation_id or (cause.correlation_id if cause else ""),
+        causation_id=cause.id if cause else None,
+        data=contract.model_dump(mode="json"),
+    )
+    if not envelope.correlation_id:
+        envelope = envelope.model_copy(update={"correlation_id": envelope.id})
+    return envelope
+
+
+def stage(session: Session, envelopes: Iterable[tuple[Envelope, str]], *, clock: Clock) -> None:
+    """Add (envelope, topic) pairs to the outbox of the session's transaction."""
+    trace = inject_current()
+    for envelope, topic in envelopes:
+        session.add(
+            OutboxRow(
+                event_id=envelope.id,
+                type=envelope.type,
+                topic=topic,
+                key=envelope.subject,
+                headers=json.dumps({**envelope.headers(), **trace}),
+                body=envelope.body(),
+                created_at=clock.now(),
+            )
+        )
+
+
+class Relay:
+    """Publishes outbox rows in id order; `wake()` after a commit makes it run at once."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        bus: Bus,
+        clock: Clock,
+        poll_seconds: float = 0.5,
+        crash_before: str | None = None,
+    ) -> None:
+        self._engine = engine
+        self._bus = bus
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._crash_before = crash_before
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            self._wakeup.clear()
+            if await self.publish_pending():
+                continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def publish_pending(self, limit: int = 200) -> int:
+        with Session(self._engine) as session:
+            query = select(OutboxRow).where(col(OutboxRow.published_at).is_(None))
+            rows = session.exec(query.order_by(col(OutboxRow.id)).limit(limit)).all()
+            for row in rows:
+                if row.type == self._crash_before:
+                    log.warning("fault injection: SIGKILL before publishing %s", row.type)
+                    os.kill(os.getpid(), signal.SIGKILL)
+                await self._bus.publish(
+                    Message(row.topic, row.key, row.body, headers=json.loads(row.headers))
+                )
+                row.published_at = self._clock.now()
+                session.add(row)
+                session.commit()
+            return len(rows)

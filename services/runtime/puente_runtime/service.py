@@ -1,0 +1,104 @@
+"""One service's runtime, assembled the same way for all: database with outbox and inbox,
+a relay, a consumer group for the events it handles, a tracer, and health."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from opentelemetry.trace import SpanKind
+from puente_schemas import Envelope
+from pydantic import BaseModel
+from sqlmodel import Session, SQLModel, text
+
+from puente_runtime.bus import Bus
+from puente_runtime.clock import Clock
+from puente_runtime.consumer import Consumer, HandlerFn
+from puente_runtime.outbox import Contract, Relay, envelope_for, stage
+from puente_runtime.settings import Settings
+from puente_runtime.storage import make_engine
+from puente_runtime.tracing import make_tracer
+
+
+class Service:
+    def __init__(
+        self,
+        *,
+        name: str,
+        settings: Settings,
+        bus: Bus,
+        clock: Clock,
+        tables: Sequence[type[SQLModel]] = (),
+        handlers: Mapping[type[BaseModel], HandlerFn] | None = None,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.bus = bus
+        self.clock = clock
+        self.engine = make_engine(settings.database_for(name), tables)
+        self.tracer = make_tracer(name, settings)
+        self.relay = Relay(
+            engine=self.engine,
+            bus=bus,
+            clock=clock,
+            poll_seconds=settings.relay_poll_seconds,
+            crash_before=settings.relay_crash_before,
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+        if handlers:
+            self.consume(f"puente.{name}", handlers)
+
+    def consume(self, group: str, handlers: Mapping[type[BaseModel], HandlerFn]) -> Consumer:
+        consumer = Consumer(
+            service=self.name,
+            group=group,
+            handlers=handlers,
+            engine=self.engine,
+            bus=self.bus,
+            clock=self.clock,
+            tracer=self.tracer,
+            relay=self.relay,
+            attempts=self.settings.retry_attempts,
+            backoff_seconds=self.settings.retry_backoff_seconds,
+        )
+        self.bus.subscribe(consumer.topics, group, consumer)
+        return consumer
+
+    def submit(
+        self, contracts: Iterable[Contract], *, correlation_id: str | None = None
+    ) -> list[Envelope]:
+        """Store commands or events this service originates (not in answer to a message)."""
+        contracts = list(contracts)
+        with self.tracer.start_as_current_span("submit", kind=SpanKind.PRODUCER), Session(
+            self.engine
+        ) as session:
+            envelopes = [
+                envelope_for(c, source=self.name, clock=self.clock, correlation_id=correlation_id)
+                for c in contracts
+            ]
+            stage(session, [(e, c.TOPIC) for e, c in zip(envelopes, contracts, strict=True)],
+                  clock=self.clock)
+            session.commit()
+        self.relay.wake()
+        return envelopes
+
+    def ready(self) -> bool:
+        try:
+            with Session(self.engine) as session:
+                session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        except Exception:
+            return False
+        return True
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        self.engine.dispose()

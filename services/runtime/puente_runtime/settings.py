@@ -1,0 +1,38 @@
+"""Settings from `PUENTE_*` environment variables, each with an embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PUENTE_", extra="ignore")
+
+    var_dir: Path = Path("var")
+    bus: Literal["embedded", "kafka"] = "embedded"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    database_url: str | None = None
+    clock_speed: float = 1.0
+    clock_epoch: float | None = None
+    otel_exporter: Literal["none", "file", "otlp", "console"] = "none"
+    otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    retry_attempts: int = 3
+    retry_backoff_seconds: float = 0.05
+    relay_poll_seconds: float = 0.5
+    relay_crash_before: str | None = None
+    health_port: int | None = None
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    outcome_timeout_seconds: float = 5.0
+    simulator: bool = False
+    min_notice_hours: float = 24.0
+
+    def database_for(self, service: str) -> str:
+        """One database per service: the URL given, or a SQLite file under var/."""
+        if self.database_url:
+            return self.database_url.replace("{service}", service)
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / service}.db"

@@ -1,0 +1,51 @@
+"""Database engines and the two tables every service has: the outbox and the inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, event
+from sqlmodel import Field, SQLModel, create_engine
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True)
+    type: str
+    topic: str
+    key: str
+    headers: str
+    body: bytes
+    created_at: dt.datetime
+    published_at: dt.datetime | None = Field(default=None, index=True)
+
+
+class InboxRow(SQLModel, table=True):
+    __tablename__ = "inbox"
+
+    consumer: str = Field(primary_key=True)
+    event_id: str = Field(primary_key=True)
+    applied_at: dt.datetime
+
+
+def make_engine(url: str, tables: Sequence[type[SQLModel]]) -> Engine:
+    """An engine with this service's tables created (and no other service's)."""
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    chosen = [OutboxRow, InboxRow, *tables]
+    SQLModel.metadata.create_all(engine, tables=[m.__table__ for m in chosen])  # type: ignore[attr-defined]
+    return engine
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
