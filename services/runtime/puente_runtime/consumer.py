@@ -32,7 +32,14 @@ from puente_runtime.storage import InboxRow
 from puente_runtime.tracing import extract
 
 log = logging.getLogger("puente.consumer")
-TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+
+
+class NotYet(Exception):
+    """The message depends on one this consumer has not seen yet (another topic is behind):
+    deliver it again later rather than dead-letter it."""
+
+
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError, NotYet)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,10 @@ class Consumer:
                 self._apply(envelope, contract, handler, message)
                 break
             except TRANSIENT:
-                raise
+                if attempt + 1 == self._attempts:
+                    raise
+                await asyncio.sleep(self._backoff * 2**attempt)
+                continue
             except Exception as error:
                 reason = describe(error)
                 log.warning("%s failed on %s (attempt %d): %s", self.group, envelope.id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any
 
 from opentelemetry.trace import SpanKind
 from puente_schemas import Envelope
@@ -46,6 +47,7 @@ class Service:
             crash_before=settings.relay_crash_before,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         if handlers:
             self.consume(f"puente.{name}", handlers)
 
@@ -64,6 +66,10 @@ class Service:
         )
         self.bus.subscribe(consumer.topics, group, consumer)
         return consumer
+
+    def also_run(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run `work()` beside the relay from `start()` until `stop()` (a loop, a server)."""
+        self._background.append(work)
 
     def submit(
         self, contracts: Iterable[Contract], *, correlation_id: str | None = None
@@ -93,6 +99,7 @@ class Service:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+        self._tasks.extend(asyncio.create_task(work()) for work in self._background)
 
     async def stop(self) -> None:
         for task in self._tasks:
