@@ -95,8 +95,11 @@ class Consumer:
                 return
             model, handler = self._handlers[envelope.type]
             contract = model.model_validate(envelope.data)
-        except (ValueError, ValidationError) as error:
+        except ValidationError as error:
             await self.dead_letter(message, f"malformed: {describe(error)}")
+            return
+        except ValueError as error:
+            await self.dead_letter(message, f"malformed: {error}")
             return
         for attempt in range(self._attempts):
             try:

@@ -49,7 +49,7 @@ class Service:
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         if handlers:
-            self.consume(f"puente.{name}", handlers)
+            self.consume(f"{settings.group_prefix}.{name}", handlers)
 
     def consume(self, group: str, handlers: Mapping[type[BaseModel], HandlerFn]) -> Consumer:
         consumer = Consumer(

@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     bus: Literal["embedded", "kafka"] = "embedded"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    group_prefix: str = "puente"  # consumer groups are `<group_prefix>.<service>`
     database_url: str | None = None
     clock_speed: float = 1.0
     clock_epoch: float | None = None

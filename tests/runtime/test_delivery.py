@@ -1,0 +1,170 @@
+"""Delivery semantics of the shared runtime: once-only effects, retries, dead letters,
+an outbox that survives a crash, order per key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from puente_runtime import Context, EmbeddedBus, NotYet, Service, Settings
+from puente_runtime.outbox import Relay, envelope_for, stage
+from puente_schemas.commands import RecordDeparture
+from puente_schemas.events import CheckedIn
+from sqlmodel import Field, Session, SQLModel, select
+
+from tests.conftest import START
+
+
+class Mark(SQLModel, table=True):
+    __tablename__ = "test_mark"
+    id: int | None = Field(default=None, primary_key=True)
+    family_unit_id: str
+
+
+def departure(family: str) -> RecordDeparture:
+    return RecordDeparture(family_unit_id=family, booking_id="b")
+
+
+async def until(predicate, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def world(tmp_path, clock):
+    """A bus, a sender and a receiver whose handler the test decides."""
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
+    behaviour = {"handle": lambda command, ctx: []}
+
+    def handle(command: RecordDeparture, ctx: Context):
+        ctx.session.add(Mark(family_unit_id=command.family_unit_id))
+        return behaviour["handle"](command, ctx)
+
+    receiver = Service(name="receiver", settings=settings, bus=bus, clock=clock, tables=[Mark],
+                       handlers={RecordDeparture: handle})
+    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
+    await bus.start()
+    for service in (receiver, sender):
+        await service.start()
+
+    def marks() -> list[str]:
+        with Session(receiver.engine) as session:
+            return [m.family_unit_id for m in session.exec(select(Mark).order_by(Mark.id))]
+
+    yield bus, sender, behaviour, marks
+    for service in (receiver, sender):
+        await service.stop()
+    await bus.stop()
+
+
+async def test_a_redelivered_message_changes_nothing(world):
+    bus, sender, _, marks = world
+    (envelope,) = sender.submit([departure("f1")])
+    await until(lambda: marks() == ["f1"])
+    message = next(m for m in bus.read(RecordDeparture.TOPIC) if m.headers["ce_id"] == envelope.id)
+    await bus.publish(message)
+    sender.submit([departure("f2")])
+    await until(lambda: marks() == ["f1", "f2"])
+
+
+async def test_a_failing_handler_is_retried_and_its_effects_are_all_or_nothing(world):
+    _, sender, behaviour, marks = world
+    failures = iter([RuntimeError("flaky"), RuntimeError("flaky")])
+
+    def flaky(command, ctx):
+        error = next(failures, None)
+        if error:
+            raise error
+        return []
+
+    behaviour["handle"] = flaky
+    sender.submit([departure("f1")])
+    await until(lambda: marks() == ["f1"])
+
+
+async def test_a_poison_message_is_dead_lettered_and_the_next_goes_on(world):
+    bus, sender, behaviour, marks = world
+
+    def poison(command, ctx):
+        if command.family_unit_id == "bad":
+            raise ValueError("booking b cannot depart twice")
+        return []
+
+    behaviour["handle"] = poison
+    sender.submit([departure("bad")])
+    sender.submit([departure("good")])
+    await until(lambda: marks() == ["good"])
+    (dead,) = bus.read(f"{RecordDeparture.TOPIC}.dlq")
+    assert dead.headers["puente_dlq_reason"] == (
+        "failed after 3 attempts: ValueError: booking b cannot depart twice")
+    assert dead.headers["puente_dlq_topic"] == RecordDeparture.TOPIC
+    assert dead.headers["puente_dlq_consumer"] == "puente.receiver"
+    original = bus.read(RecordDeparture.TOPIC)[0]
+    assert dead.headers["puente_dlq_offset"] == str(original.offset)
+    assert dead.value == original.value
+
+
+async def test_a_malformed_message_is_dead_lettered_with_the_reason(world):
+    bus, sender, _, marks = world
+    good = bus.read(RecordDeparture.TOPIC)  # nothing yet
+    assert good == []
+    (envelope,) = sender.submit([departure("first")])
+    await until(lambda: marks() == ["first"])
+    broken = dict(bus.read(RecordDeparture.TOPIC)[0].headers, ce_id="other")
+    from puente_runtime import Message
+
+    await bus.publish(Message(RecordDeparture.TOPIC, "k", b'{"family_unit_id": 7}', broken))
+    await bus.publish(Message(RecordDeparture.TOPIC, "k", b"not json at all", broken))
+    sender.submit([departure("after")])
+    await until(lambda: marks() == ["first", "after"])
+    reasons = [m.headers["puente_dlq_reason"] for m in bus.read(f"{RecordDeparture.TOPIC}.dlq")]
+    assert reasons[0].startswith("malformed: invalid RecordDeparture: family_unit_id:")
+    assert "booking_id: Field required" in reasons[0]
+    assert reasons[1].startswith("malformed: body is not JSON")
+
+
+async def test_a_message_that_comes_too_early_waits_instead_of_dying(world):
+    bus, sender, behaviour, marks = world
+    attempts = []
+
+    def not_yet(command, ctx):
+        attempts.append(1)
+        if len(attempts) < 5:
+            raise NotYet("registration not seen yet")
+        return []
+
+    behaviour["handle"] = not_yet
+    sender.submit([departure("f1")])
+    await until(lambda: marks() == ["f1"])
+    assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
+
+
+async def test_the_outbox_publishes_after_a_crash_exactly_once(tmp_path, clock):
+    """Rows committed but never published (the process died) go out on restart, once."""
+    settings = Settings(var_dir=tmp_path)
+    bus = EmbeddedBus(tmp_path / "bus.db")
+    crashed = Service(name="scheduling", settings=settings, bus=bus, clock=clock)
+    with Session(crashed.engine) as session:
+        commands = [departure("f1"), departure("f2"), departure("f1")]
+        stage(session, [(envelope_for(c, source="t", clock=clock), c.TOPIC) for c in commands],
+              clock=clock)
+        session.commit()
+    assert bus.read(RecordDeparture.TOPIC) == []
+    restarted = Relay(engine=crashed.engine, bus=bus, clock=clock)
+    assert await restarted.publish_pending() == 3
+    assert await restarted.publish_pending() == 0
+    published = bus.read(RecordDeparture.TOPIC)
+    assert [m.key for m in published] == ["f1", "f2", "f1"]
+    assert len({m.headers["ce_id"] for m in published}) == 3
+
+
+async def test_events_keep_their_cause(tmp_path, clock):
+    cause = envelope_for(departure("f1"), source="gateway", clock=clock, correlation_id="c-1")
+    effect = envelope_for(CheckedIn(family_unit_id="f1", site="hidalgo", checked_in_at=START),
+                          source="processing", clock=clock, cause=cause)
+    assert (effect.correlation_id, effect.causation_id, effect.subject) == ("c-1", cause.id, "f1")
+    assert json.loads(effect.body())["site"] == "hidalgo"
