@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from puente_runtime import FakeClock
@@ -38,3 +39,14 @@ def family(family_unit_id: str, *members: MemberInput, city: str = "Tijuana",
     return RegisterFamily(family_unit_id=family_unit_id, channel="online",
                           current_location=LocationInput(city=city, country=country),
                           members=list(members))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Where servers are required (CI, `make test`), a skipped test is a failed run."""
+    if os.environ.get("PUENTE_REQUIRE_SERVERS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) skipped where servers are required")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

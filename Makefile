@@ -1,0 +1,57 @@
+# Puente: `make run` starts the platform on embedded defaults; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+.PHONY: help uv sync run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+uv: ## install uv if it is missing (from PyPI)
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv \
+	  || python3 -m pip install --quiet --break-system-packages --user uv
+
+sync: uv ## install the locked Python dependencies into .venv
+	@$(UV) sync --locked --quiet
+
+run: sync ## the whole platform in one process: embedded bus, SQLite under var/, demo field simulator
+	PUENTE_SIMULATOR=$${PUENTE_SIMULATOR:-true} PUENTE_CLOCK_SPEED=$${PUENTE_CLOCK_SPEED:-7200} \
+	  $(UV) run --locked python -m puente_platform
+
+test: sync kafka-up pg-up ## every test: lint, types, unit, wiring, and real Kafka + PostgreSQL
+	$(MAKE) lint
+	PUENTE_REQUIRE_SERVERS=1 $(UV) run --locked pytest -ra
+
+test-fast: sync ## the tests that need no server
+	$(UV) run --locked pytest -m "not kafka"
+
+lint: ## ruff, mypy (strict on schemas and runtime), and contract exports up to date
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+	$(UV) run --locked mypy
+
+contracts: ## re-export JSON Schema and AsyncAPI after a deliberate contract change
+	$(UV) run --locked python -m puente_schemas.export schemas
+
+kafka-up: ## a single-node KRaft Kafka on 127.0.0.1:9092 (jars from Maven Central)
+	deploy/kafka/kafka.sh up
+
+kafka-down:
+	deploy/kafka/kafka.sh down
+
+pg-up: ## PostgreSQL on 127.0.0.1:5432 (installed with apt if missing)
+	deploy/postgres/pg.sh up
+
+pg-down:
+	deploy/postgres/pg.sh down
+
+up: sync kafka-up pg-up ## distributed: each service its own process on Kafka and PostgreSQL
+	deploy/local/services.sh up
+
+down: ## stop what `make up` started
+	deploy/local/services.sh down
+
+bench: sync kafka-up pg-up ## 1,000 families end to end vs raw aiokafka on the same broker
+	$(UV) run --locked python -m tests.bench.journey

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Distributed run without Docker: each service its own process on the local Kafka and
+# PostgreSQL (`make up` starts those first). Logs and pids under var/.
+#   deploy/local/services.sh up|down|status
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VAR=${PUENTE_VAR:-$PWD/var}
+PG=${PUENTE_PG:-postgresql://postgres:puente@127.0.0.1:5432}
+SERVICES=(registration scheduling transport processing notifications gateway)
+mkdir -p "$VAR/log" "$VAR/run"
+
+health_port() { # a fixed port per service: 8101..8106
+  local i; for i in "${!SERVICES[@]}"; do [[ ${SERVICES[$i]} == "$1" ]] && echo $((8101 + i)); done
+}
+
+create_database() {
+  .venv/bin/python - "$PG" "puente_$1" <<'PY'
+import sys, psycopg
+with psycopg.connect(f"{sys.argv[1]}/postgres", autocommit=True) as db:
+    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sys.argv[2],)).fetchone():
+        db.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+PY
+}
+
+up() {
+  local name pid port
+  for name in "${SERVICES[@]}"; do
+    pid="$VAR/run/$name.pid"
+    if [[ -f $pid ]] && kill -0 "$(cat "$pid")" 2>/dev/null; then continue; fi
+    create_database "$name"
+    PUENTE_BUS=kafka PUENTE_VAR_DIR="$VAR" PUENTE_HEALTH_PORT="$(health_port "$name")" \
+      PUENTE_DATABASE_URL="$PG/puente_{service}" PUENTE_OTEL_EXPORTER=${PUENTE_OTEL_EXPORTER:-file} \
+      nohup .venv/bin/python -m "puente_$name" >"$VAR/log/$name.log" 2>&1 &
+    echo $! >"$pid"
+  done
+  for name in "${SERVICES[@]}"; do
+    port=$(health_port "$name")
+    for _ in $(seq 100); do
+      curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
+      sleep 0.2
+    done
+    curl -fs "http://127.0.0.1:$port/ready" >/dev/null || { echo "$name not ready: see $VAR/log/$name.log"; exit 1; }
+  done
+  echo "all six services ready; GraphQL at http://127.0.0.1:8000/graphql"
+  echo "admin token: $(cat "$VAR/admin.token")"
+}
+
+down() {
+  local name pid
+  for name in "${SERVICES[@]}"; do
+    pid="$VAR/run/$name.pid"
+    [[ -f $pid ]] || continue
+    kill "$(cat "$pid")" 2>/dev/null || true
+    rm -f "$pid"
+  done
+}
+
+status() {
+  local name
+  for name in "${SERVICES[@]}"; do
+    if curl -fs "http://127.0.0.1:$(health_port "$name")/ready" >/dev/null 2>&1; then
+      echo "$name: ready"; else echo "$name: down"; fi
+  done
+}
+
+"${1:-up}"
