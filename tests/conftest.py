@@ -19,26 +19,38 @@ def clock() -> FakeClock:
 
 def adult(a_number: str, **changes: object) -> MemberInput:
     values: dict[str, object] = {
-        "given_name": "Ana", "family_name": "Lopez", "birth_date": dt.date(1990, 3, 1),
-        "in_mpp": True, "a_number": a_number, "mpp_enrollment_date": dt.date(2019, 6, 3),
-        "case_category": "active", "language": "spa",
+        "given_name": "Ana",
+        "family_name": "Lopez",
+        "birth_date": dt.date(1990, 3, 1),
+        "in_mpp": True,
+        "a_number": a_number,
+        "mpp_enrollment_date": dt.date(2019, 6, 3),
+        "case_category": "active",
+        "language": "spa",
     }
     return MemberInput(**(values | changes))
 
 
 def child(**changes: object) -> MemberInput:
     values: dict[str, object] = {
-        "given_name": "Luis", "family_name": "Lopez", "birth_date": dt.date(2018, 9, 9),
-        "in_mpp": False, "language": "spa",
+        "given_name": "Luis",
+        "family_name": "Lopez",
+        "birth_date": dt.date(2018, 9, 9),
+        "in_mpp": False,
+        "language": "spa",
     }
     return MemberInput(**(values | changes))
 
 
-def family(family_unit_id: str, *members: MemberInput, city: str = "Tijuana",
-           country: str = "MX") -> RegisterFamily:
-    return RegisterFamily(family_unit_id=family_unit_id, channel="online",
-                          current_location=LocationInput(city=city, country=country),
-                          members=list(members))
+def family(
+    family_unit_id: str, *members: MemberInput, city: str = "Tijuana", country: str = "MX"
+) -> RegisterFamily:
+    return RegisterFamily(
+        family_unit_id=family_unit_id,
+        channel="online",
+        current_location=LocationInput(city=city, country=country),
+        members=list(members),
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -5,6 +5,7 @@ from puente_schemas.commands import COMMANDS, Command
 from puente_schemas.envelope import Envelope
 from puente_schemas.events import EVENTS, Event
 
-CONTRACTS: dict[str, type[Command] | type[Event]] = {c.TYPE: c for c in (*COMMANDS, *EVENTS)}
+_ALL: tuple[type[Command] | type[Event], ...] = (*COMMANDS, *EVENTS)
+CONTRACTS: dict[str, type[Command] | type[Event]] = {c.TYPE: c for c in _ALL}
 
 __all__ = ["COMMANDS", "CONTRACTS", "EVENTS", "Command", "Envelope", "Event"]

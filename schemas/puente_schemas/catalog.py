@@ -17,8 +17,13 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
     "registration": (c.RegisterFamily, e.Released),
     "scheduling": (e.Registered,),
     "transport": (e.Scheduled, c.RecordDeparture, c.RecordArrival),
-    "processing": (e.Registered, e.Scheduled, e.ArrivedAtPort, c.CompleteProcessing,
-                   c.ReleaseFamily),
+    "processing": (
+        e.Registered,
+        e.Scheduled,
+        e.ArrivedAtPort,
+        c.CompleteProcessing,
+        c.ReleaseFamily,
+    ),
     "notifications": (e.Registered, e.Scheduled, e.Released),
     "gateway": EVENTS,
 }
@@ -29,5 +34,5 @@ def publishes(service: str) -> tuple[Contract, ...]:
     if service == "gateway":
         return COMMANDS
     if service in EVENT_SOURCES:
-        return tuple(m for m in EVENTS if m.TOPIC == events_topic(service))
+        return tuple(m for m in EVENTS if events_topic(service) == m.TOPIC)
     raise KeyError(service)

@@ -60,7 +60,9 @@ class Envelope(BaseModel):
             raise ValueError(f"body is not JSON: {error}") from error
         if not isinstance(data, dict):
             raise ValueError("body is not a JSON object")
-        fields = {name: headers[header] for header, name in _ATTRIBUTES.items() if header in headers}
+        fields = {
+            name: headers[header] for header, name in _ATTRIBUTES.items() if header in headers
+        }
         fields.setdefault("subject", "")
         fields.setdefault("correlation_id", fields["id"])
         return cls(**fields, data=data)

@@ -13,6 +13,7 @@ class Event(Contract):
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
 
+
 class Registered(Event):
     TYPE = event_type("registration", "registered")
     TOPIC = events_topic("registration")
@@ -22,6 +23,7 @@ class Registered(Event):
     members: list[Member]
     registered_at: dt.datetime
 
+
 class RegistrationUpdated(Event):
     TYPE = event_type("registration", "registration-updated")
     TOPIC = events_topic("registration")
@@ -29,11 +31,13 @@ class RegistrationUpdated(Event):
     current_location: Location
     members: list[Member]
 
+
 class RegistrationRejected(Event):
     TYPE = event_type("registration", "registration-rejected")
     TOPIC = events_topic("registration")
     family_unit_id: str
     errors: list[FieldError]
+
 
 class ExpediteDecided(Event):
     TYPE = event_type("registration", "expedite-decided")
@@ -42,6 +46,7 @@ class ExpediteDecided(Event):
     criterion: str
     granted: bool
     reason: str
+
 
 class Scheduled(Event):
     TYPE = event_type("scheduling", "scheduled")
@@ -52,6 +57,7 @@ class Scheduled(Event):
     appointment_at: dt.datetime
     people: int
     origin: Location
+
 
 class Rescheduled(Event):
     TYPE = event_type("scheduling", "rescheduled")
@@ -64,12 +70,14 @@ class Rescheduled(Event):
     origin: Location
     reason: str
 
+
 class ScheduleCancelled(Event):
     TYPE = event_type("scheduling", "schedule-cancelled")
     TOPIC = events_topic("scheduling")
     family_unit_id: str
     appointment_id: str
     reason: str
+
 
 class TransportBooked(Event):
     TYPE = event_type("transport", "transport-booked")
@@ -86,12 +94,14 @@ class TransportBooked(Event):
     cost_to_family: int = 0
     travel_documents: list[str]
 
+
 class TransportFailed(Event):
     TYPE = event_type("transport", "transport-failed")
     TOPIC = events_topic("transport")
     family_unit_id: str
     appointment_id: str
     reason: str
+
 
 class ArrivedAtPort(Event):
     TYPE = event_type("transport", "arrived-at-port")
@@ -101,6 +111,7 @@ class ArrivedAtPort(Event):
     site: str
     arrived_at: dt.datetime
 
+
 class CheckedIn(Event):
     TYPE = event_type("processing", "checked-in")
     TOPIC = events_topic("processing")
@@ -108,9 +119,11 @@ class CheckedIn(Event):
     site: str
     checked_in_at: dt.datetime
 
+
 class PreparedDocument(Contract):
     member_id: str
     kind: str
+
 
 class Processed(Event):
     TYPE = event_type("processing", "processed")
@@ -119,6 +132,7 @@ class Processed(Event):
     site: str
     processed_at: dt.datetime
     documents: list[PreparedDocument]
+
 
 class Released(Event):
     TYPE = event_type("processing", "released")
@@ -129,6 +143,7 @@ class Released(Event):
     destination: str
     on_parole: bool = True
 
+
 class PolicyAnnounced(Event):
     TYPE = event_type("notifications", "policy-announced")
     TOPIC = events_topic("notifications")
@@ -136,11 +151,13 @@ class PolicyAnnounced(Event):
     title: str
     effective_at: dt.datetime
 
+
 class PolicyEffective(Event):
     TYPE = event_type("notifications", "policy-effective")
     TOPIC = events_topic("notifications")
     policy_id: str
     title: str
+
 
 class NoticeDelivered(Event):
     TYPE = event_type("notifications", "notice-delivered")
@@ -151,12 +168,14 @@ class NoticeDelivered(Event):
     channel: str
     kind: str
 
+
 class DeliveryFailed(Event):
     TYPE = event_type("notifications", "delivery-failed")
     TOPIC = events_topic("notifications")
     notice_id: str
     recipient: str
     reason: str
+
 
 EVENTS: tuple[type[Event], ...] = (
     Registered,

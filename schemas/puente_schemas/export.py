@@ -46,8 +46,10 @@ def asyncapi(service: str) -> dict[str, Any]:
         name: {
             "name": model.TYPE,
             "contentType": "application/json",
-            "headers": {"type": "object", "required": ["ce_id", "ce_type", "ce_source",
-                                                        "ce_time", "ce_specversion"]},
+            "headers": {
+                "type": "object",
+                "required": ["ce_id", "ce_type", "ce_source", "ce_time", "ce_specversion"],
+            },
             "bindings": {"kafka": {"key": {"type": "string", "description": "family-unit id"}}},
             "payload": model.model_json_schema(),
         }

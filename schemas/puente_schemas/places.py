@@ -56,10 +56,12 @@ def city(name: str) -> Place | None:
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
+
 
 # The shelter that receives families released at each port unless another destination is set.
 RECEIVING_SHELTERS: dict[str, str] = {

@@ -44,8 +44,14 @@ async def world(tmp_path, clock):
         ctx.session.add(Mark(family_unit_id=command.family_unit_id))
         return behaviour["handle"](command, ctx)
 
-    receiver = Service(name="receiver", settings=settings, bus=bus, clock=clock, tables=[Mark],
-                       handlers={RecordDeparture: handle})
+    receiver = Service(
+        name="receiver",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[Mark],
+        handlers={RecordDeparture: handle},
+    )
     sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
     await bus.start()
     for service in (receiver, sender):
@@ -100,7 +106,8 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_goes_on(world):
     await until(lambda: marks() == ["good"])
     (dead,) = bus.read(f"{RecordDeparture.TOPIC}.dlq")
     assert dead.headers["puente_dlq_reason"] == (
-        "failed after 3 attempts: ValueError: booking b cannot depart twice")
+        "failed after 3 attempts: ValueError: booking b cannot depart twice"
+    )
     assert dead.headers["puente_dlq_topic"] == RecordDeparture.TOPIC
     assert dead.headers["puente_dlq_consumer"] == "puente.receiver"
     original = bus.read(RecordDeparture.TOPIC)[0]
@@ -112,7 +119,7 @@ async def test_a_malformed_message_is_dead_lettered_with_the_reason(world):
     bus, sender, _, marks = world
     good = bus.read(RecordDeparture.TOPIC)  # nothing yet
     assert good == []
-    (envelope,) = sender.submit([departure("first")])
+    sender.submit([departure("first")])
     await until(lambda: marks() == ["first"])
     broken = dict(bus.read(RecordDeparture.TOPIC)[0].headers, ce_id="other")
     from puente_runtime import Message
@@ -150,8 +157,11 @@ async def test_the_outbox_publishes_after_a_crash_exactly_once(tmp_path, clock):
     crashed = Service(name="scheduling", settings=settings, bus=bus, clock=clock)
     with Session(crashed.engine) as session:
         commands = [departure("f1"), departure("f2"), departure("f1")]
-        stage(session, [(envelope_for(c, source="t", clock=clock), c.TOPIC) for c in commands],
-              clock=clock)
+        stage(
+            session,
+            [(envelope_for(c, source="t", clock=clock), c.TOPIC) for c in commands],
+            clock=clock,
+        )
         session.commit()
     assert bus.read(RecordDeparture.TOPIC) == []
     restarted = Relay(engine=crashed.engine, bus=bus, clock=clock)
@@ -164,7 +174,11 @@ async def test_the_outbox_publishes_after_a_crash_exactly_once(tmp_path, clock):
 
 async def test_events_keep_their_cause(tmp_path, clock):
     cause = envelope_for(departure("f1"), source="gateway", clock=clock, correlation_id="c-1")
-    effect = envelope_for(CheckedIn(family_unit_id="f1", site="hidalgo", checked_in_at=START),
-                          source="processing", clock=clock, cause=cause)
+    effect = envelope_for(
+        CheckedIn(family_unit_id="f1", site="hidalgo", checked_in_at=START),
+        source="processing",
+        clock=clock,
+        cause=cause,
+    )
     assert (effect.correlation_id, effect.causation_id, effect.subject) == ("c-1", cause.id, "f1")
     assert json.loads(effect.body())["site"] == "hidalgo"

@@ -1,11 +1,11 @@
 import datetime as dt
 from pathlib import Path
 
-import pytest
 import puente_notifications.handlers
 import puente_processing.handlers
 import puente_registration.handlers
 import puente_transport.handlers
+import pytest
 from puente_schemas import Envelope
 from puente_schemas.catalog import CONSUMES
 from puente_schemas.events import Registered
@@ -16,34 +16,71 @@ ROOT = Path(__file__).resolve().parents[2] / "schemas"
 
 def test_committed_exports_match_the_code():
     """Run `make contracts` when this fails after a deliberate contract change."""
-    drifted = [path for path, text in exports().items()
-               if not (ROOT / path).exists() or (ROOT / path).read_text() != text]
+    drifted = [
+        path
+        for path, text in exports().items()
+        if not (ROOT / path).exists() or (ROOT / path).read_text() != text
+    ]
     assert drifted == []
 
 
-@pytest.mark.parametrize("module", [puente_registration.handlers, puente_transport.handlers,
-                                    puente_processing.handlers, puente_notifications.handlers])
+@pytest.mark.parametrize(
+    "module",
+    [
+        puente_registration.handlers,
+        puente_transport.handlers,
+        puente_processing.handlers,
+        puente_notifications.handlers,
+    ],
+)
 def test_services_consume_what_the_catalog_says(module):
     service = module.__name__.split(".")[0].removeprefix("puente_")
     assert set(module.HANDLERS) == set(CONSUMES[service])
 
 
 def test_envelope_round_trips_through_kafka_headers():
-    envelope = Envelope(type=Registered.TYPE, source="/puente/registration",
-                        time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), subject="f1",
-                        correlation_id="c1", causation_id="e0", data={"x": 1})
+    envelope = Envelope(
+        type=Registered.TYPE,
+        source="/puente/registration",
+        time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        subject="f1",
+        correlation_id="c1",
+        causation_id="e0",
+        data={"x": 1},
+    )
     headers = envelope.headers()
     assert headers["ce_specversion"] == "1.0" and headers["ce_type"] == Registered.TYPE
     assert Envelope.from_kafka(headers, envelope.body()) == envelope
 
 
-@pytest.mark.parametrize(("headers", "body", "reason"), [
-    ({}, b"{}", "missing CloudEvents headers: ce_id, ce_type, ce_source, ce_time"),
-    ({"ce_id": "1", "ce_type": "t", "ce_source": "s", "ce_time": "2026-01-01T00:00:00Z",
-      "ce_specversion": "1.0"}, b"\xff not json", "body is not JSON"),
-    ({"ce_id": "1", "ce_type": "t", "ce_source": "s", "ce_time": "2026-01-01T00:00:00Z",
-      "ce_specversion": "0.3"}, b"{}", "unsupported ce_specversion"),
-])
+@pytest.mark.parametrize(
+    ("headers", "body", "reason"),
+    [
+        ({}, b"{}", "missing CloudEvents headers: ce_id, ce_type, ce_source, ce_time"),
+        (
+            {
+                "ce_id": "1",
+                "ce_type": "t",
+                "ce_source": "s",
+                "ce_time": "2026-01-01T00:00:00Z",
+                "ce_specversion": "1.0",
+            },
+            b"\xff not json",
+            "body is not JSON",
+        ),
+        (
+            {
+                "ce_id": "1",
+                "ce_type": "t",
+                "ce_source": "s",
+                "ce_time": "2026-01-01T00:00:00Z",
+                "ce_specversion": "0.3",
+            },
+            b"{}",
+            "unsupported ce_specversion",
+        ),
+    ],
+)
 def test_malformed_envelopes_say_what_is_wrong(headers, body, reason):
     with pytest.raises(ValueError, match=reason):
         Envelope.from_kafka(headers, body)

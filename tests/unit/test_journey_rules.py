@@ -12,8 +12,9 @@ DAY = dt.timedelta(hours=24)
 
 
 def slot(people, booked=None, city="Tijuana", sites=scheduling.SITES):
-    return scheduling.choose_slot(people=people, origin_city=city, now=NOW, min_notice=DAY,
-                                  sites=sites, booked=booked or {})
+    return scheduling.choose_slot(
+        people=people, origin_city=city, now=NOW, min_notice=DAY, sites=sites, booked=booked or {}
+    )
 
 
 def test_nearest_open_port_no_sooner_than_the_notice():
@@ -43,14 +44,16 @@ def test_far_away_families_get_more_than_the_minimum_notice():
     chosen = slot(1, city="Tapachula")
     hours = scheduling.travel_hours("Tapachula", scheduling.SITES[0])
     assert hours is not None and hours > 24
-    assert chosen.at - NOW >= dt.timedelta(hours=min(
-        scheduling.travel_hours("Tapachula", s) or 0 for s in scheduling.SITES if s.open))
+    assert chosen.at - NOW >= dt.timedelta(
+        hours=min(scheduling.travel_hours("Tapachula", s) or 0 for s in scheduling.SITES if s.open)
+    )
 
 
 def test_journey_arrives_before_the_appointment_at_no_cost():
     appointment = NOW + 2 * DAY
-    journey = transport.plan_journey(origin_city="Hermosillo", site="nogales",
-                                     appointment_at=appointment)
+    journey = transport.plan_journey(
+        origin_city="Hermosillo", site="nogales", appointment_at=appointment
+    )
     assert journey.arrival_at <= appointment - transport.SAFETY_MARGIN
     assert journey.departure_at < journey.arrival_at
     assert "Mexican transit permit" in journey.travel_documents
@@ -62,20 +65,30 @@ def test_no_journey_from_an_unknown_city():
 
 
 def member(**changes):
-    values = {"member_id": "m", "given_name": "A", "family_name": "B",
-              "birth_date": dt.date(1990, 1, 1), "in_mpp": True, "a_number": "A123456789",
-              "mpp_enrollment_date": dt.date(2019, 1, 1), "case_category": "active",
-              "language": "spa"}
+    values = {
+        "member_id": "m",
+        "given_name": "A",
+        "family_name": "B",
+        "birth_date": dt.date(1990, 1, 1),
+        "in_mpp": True,
+        "a_number": "A123456789",
+        "mpp_enrollment_date": dt.date(2019, 1, 1),
+        "case_category": "active",
+        "language": "spa",
+    }
     return Member(**(values | changes))
 
 
-@pytest.mark.parametrize(("category", "expected"), [
-    ("active", {"court transfer", "parole"}),
-    ("in_absentia", {"motion to rescind in absentia order", "new notice to appear", "parole"}),
-    ("denied", {"motion to reopen", "parole"}),
-    ("terminated", {"new notice to appear", "parole"}),
-    ("inactive", {"new notice to appear", "parole"}),
-])
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("active", {"court transfer", "parole"}),
+        ("in_absentia", {"motion to rescind in absentia order", "new notice to appear", "parole"}),
+        ("denied", {"motion to reopen", "parole"}),
+        ("terminated", {"new notice to appear", "parole"}),
+        ("inactive", {"new notice to appear", "parole"}),
+    ],
+)
 def test_documents_follow_the_case_category(category, expected):
     assert set(processing.documents_for(member(case_category=category))) == expected
 
@@ -91,8 +104,9 @@ def test_release_before_processing_is_refused():
 
 
 def test_shelter_notice_tells_needs_but_no_names():
-    needs = notifications.needs_of([member(language="mam", needs_interpreter=True),
-                                    member(language="spa", given_name="Rosa")])
+    needs = notifications.needs_of(
+        [member(language="mam", needs_interpreter=True), member(language="spa", given_name="Rosa")]
+    )
     notice = notifications.expected_arrival("hidalgo", NOW, needs)
     assert "family of 2" in notice.text and "mam, spa" in notice.text
     assert "interpreter needed" in notice.text

@@ -9,8 +9,13 @@ TODAY = dt.date(2026, 11, 28)
 
 
 def errors_of(command, registered=()):
-    found = domain.validate(command, today=TODAY, languages=LANGUAGES, countries=COUNTRIES,
-                            registered_a_numbers=registered)
+    found = domain.validate(
+        command,
+        today=TODAY,
+        languages=LANGUAGES,
+        countries=COUNTRIES,
+        registered_a_numbers=registered,
+    )
     return {e.field: e.message for e in found}
 
 

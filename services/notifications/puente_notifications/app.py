@@ -9,5 +9,11 @@ from puente_notifications.tables import FamilyNeedsRow, NoticeRow
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(name="notifications", settings=settings, bus=bus, clock=clock,
-                   tables=[FamilyNeedsRow, NoticeRow], handlers=HANDLERS)
+    return Service(
+        name="notifications",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[FamilyNeedsRow, NoticeRow],
+        handlers=HANDLERS,
+    )

@@ -40,8 +40,10 @@ def expected_arrival(site: str, at: dt.datetime, needs: FamilyNeeds) -> Notice:
     return Notice(
         recipient=RECEIVING_SHELTERS.get(site, site),
         kind="expected-arrival",
-        text=(f"A family of {needs.people} is expected at {site} on {at:%Y-%m-%d %H:%M} UTC; "
-              f"languages: {', '.join(needs.languages)}{interpreter}."),
+        text=(
+            f"A family of {needs.people} is expected at {site} on {at:%Y-%m-%d %H:%M} UTC; "
+            f"languages: {', '.join(needs.languages)}{interpreter}."
+        ),
     )
 
 

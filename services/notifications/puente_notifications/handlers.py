@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from puente_runtime import Context, NotYet
+from puente_runtime import Context, Handlers, NotYet
 from puente_schemas.events import Event, NoticeDelivered, Registered, Released, Scheduled
 
 from puente_notifications import domain
@@ -13,9 +13,14 @@ from puente_notifications.tables import FamilyNeedsRow, NoticeRow
 
 def remember_needs(event: Registered, ctx: Context) -> list[Event]:
     needs = domain.needs_of(event.members)
-    ctx.session.merge(FamilyNeedsRow(family_unit_id=event.family_unit_id, people=needs.people,
-                                     languages=",".join(needs.languages),
-                                     needs_interpreter=needs.needs_interpreter))
+    ctx.session.merge(
+        FamilyNeedsRow(
+            family_unit_id=event.family_unit_id,
+            people=needs.people,
+            languages=",".join(needs.languages),
+            needs_interpreter=needs.needs_interpreter,
+        )
+    )
     return []
 
 
@@ -33,18 +38,34 @@ def _needs(ctx: Context, event: Scheduled | Released) -> domain.FamilyNeeds:
     row = ctx.session.get(FamilyNeedsRow, event.family_unit_id)
     if row is None:
         raise NotYet(f"family unit {event.family_unit_id} not registered here yet")
-    return domain.FamilyNeeds(people=row.people, languages=tuple(row.languages.split(",")),
-                              needs_interpreter=row.needs_interpreter)
+    return domain.FamilyNeeds(
+        people=row.people,
+        languages=tuple(row.languages.split(",")),
+        needs_interpreter=row.needs_interpreter,
+    )
 
 
 def _deliver(ctx: Context, family_unit_id: str, notice: domain.Notice) -> NoticeDelivered:
-    row = NoticeRow(id=str(uuid.uuid4()), family_unit_id=family_unit_id,
-                    recipient=notice.recipient, kind=notice.kind, text=notice.text,
-                    created_at=ctx.clock.now())
+    row = NoticeRow(
+        id=str(uuid.uuid4()),
+        family_unit_id=family_unit_id,
+        recipient=notice.recipient,
+        kind=notice.kind,
+        text=notice.text,
+        created_at=ctx.clock.now(),
+    )
     ctx.session.add(row)
-    return NoticeDelivered(notice_id=row.id, family_unit_id=family_unit_id,
-                           recipient=notice.recipient, channel="inbox", kind=notice.kind)
+    return NoticeDelivered(
+        notice_id=row.id,
+        family_unit_id=family_unit_id,
+        recipient=notice.recipient,
+        channel="inbox",
+        kind=notice.kind,
+    )
 
 
-HANDLERS = {Registered: remember_needs, Scheduled: notify_expected_arrival,
-            Released: notify_release}
+HANDLERS: Handlers = {
+    Registered: remember_needs,
+    Scheduled: notify_expected_arrival,
+    Released: notify_release,
+}

@@ -9,5 +9,11 @@ from puente_processing.tables import CaseFileRow, DocumentRow
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(name="processing", settings=settings, bus=bus, clock=clock,
-                   tables=[CaseFileRow, DocumentRow], handlers=HANDLERS)
+    return Service(
+        name="processing",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[CaseFileRow, DocumentRow],
+        handlers=HANDLERS,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from puente_runtime import Context, NotYet
+from puente_runtime import Context, Handlers, NotYet
 from puente_schemas.commands import CompleteProcessing, ReleaseFamily
 from puente_schemas.common import Member
 from puente_schemas.events import (
@@ -38,8 +38,11 @@ def prepare_documents(event: Scheduled, ctx: Context) -> list[Event]:
         return []
     for member in _members(case):
         for kind in domain.documents_for(member):
-            ctx.session.add(DocumentRow(family_unit_id=case.family_unit_id,
-                                        member_id=member.member_id, kind=kind))
+            ctx.session.add(
+                DocumentRow(
+                    family_unit_id=case.family_unit_id, member_id=member.member_id, kind=kind
+                )
+            )
     case.step, case.site = "scheduled", event.site
     ctx.session.add(case)
     return []
@@ -52,8 +55,11 @@ def check_in(event: ArrivedAtPort, ctx: Context) -> list[Event]:
     case.step = domain.advance(case.step, "checked-in")
     case.checked_in_at = event.arrived_at
     ctx.session.add(case)
-    return [CheckedIn(family_unit_id=case.family_unit_id, site=event.site,
-                      checked_in_at=event.arrived_at)]
+    return [
+        CheckedIn(
+            family_unit_id=case.family_unit_id, site=event.site, checked_in_at=event.arrived_at
+        )
+    ]
 
 
 def complete_processing(command: CompleteProcessing, ctx: Context) -> list[Event]:
@@ -62,11 +68,16 @@ def complete_processing(command: CompleteProcessing, ctx: Context) -> list[Event
     case.processed_at = ctx.clock.now()
     ctx.session.add(case)
     documents = ctx.session.exec(
-        select(DocumentRow).where(DocumentRow.family_unit_id == case.family_unit_id)).all()
-    return [Processed(family_unit_id=case.family_unit_id, site=case.site or "",
-                      processed_at=case.processed_at,
-                      documents=[PreparedDocument(member_id=d.member_id, kind=d.kind)
-                                 for d in documents])]
+        select(DocumentRow).where(DocumentRow.family_unit_id == case.family_unit_id)
+    ).all()
+    return [
+        Processed(
+            family_unit_id=case.family_unit_id,
+            site=case.site or "",
+            processed_at=case.processed_at,
+            documents=[PreparedDocument(member_id=d.member_id, kind=d.kind) for d in documents],
+        )
+    ]
 
 
 def release(command: ReleaseFamily, ctx: Context) -> list[Event]:
@@ -76,8 +87,14 @@ def release(command: ReleaseFamily, ctx: Context) -> list[Event]:
     ctx.session.add(case)
     site = case.site or ""
     destination = command.destination or RECEIVING_SHELTERS.get(site, "sponsor")
-    return [Released(family_unit_id=case.family_unit_id, site=site,
-                     released_at=case.released_at, destination=destination)]
+    return [
+        Released(
+            family_unit_id=case.family_unit_id,
+            site=site,
+            released_at=case.released_at,
+            destination=destination,
+        )
+    ]
 
 
 class UnknownFamily(Exception):
@@ -98,5 +115,10 @@ def _members(case: CaseFileRow) -> list[Member]:
     return [Member.model_validate(m) for m in json.loads(case.members)]
 
 
-HANDLERS = {Registered: open_case_file, Scheduled: prepare_documents, ArrivedAtPort: check_in,
-            CompleteProcessing: complete_processing, ReleaseFamily: release}
+HANDLERS: Handlers = {
+    Registered: open_case_file,
+    Scheduled: prepare_documents,
+    ArrivedAtPort: check_in,
+    CompleteProcessing: complete_processing,
+    ReleaseFamily: release,
+}

@@ -9,5 +9,11 @@ from puente_registration.tables import FamilyRow, PersonRow
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(name="registration", settings=settings, bus=bus, clock=clock,
-                   tables=[FamilyRow, PersonRow], handlers=HANDLERS)
+    return Service(
+        name="registration",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[FamilyRow, PersonRow],
+        handlers=HANDLERS,
+    )

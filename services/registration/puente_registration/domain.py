@@ -33,8 +33,12 @@ def validate(
     """Every problem with the registration, one per offending field."""
     errors = []
     if command.current_location.country not in countries:
-        errors.append(_error("current_location.country",
-                             f"unknown country code {command.current_location.country!r}"))
+        errors.append(
+            _error(
+                "current_location.country",
+                f"unknown country code {command.current_location.country!r}",
+            )
+        )
     if not command.current_location.city.strip():
         errors.append(_error("current_location.city", "city is required"))
     if not command.members:
@@ -60,16 +64,16 @@ def _member_errors(
     if member.birth_date > today:
         errors.append(_error(f"{path}.birth_date", "is in the future"))
     if member.language not in languages:
-        errors.append(_error(f"{path}.language",
-                             f"unknown ISO 639-3 language code {member.language!r}"))
+        errors.append(
+            _error(f"{path}.language", f"unknown ISO 639-3 language code {member.language!r}")
+        )
     if member.a_number is not None and not A_NUMBER.match(member.a_number):
         errors.append(_error(f"{path}.a_number", "must be 'A' followed by 9 digits"))
     if member.in_mpp:
         if member.a_number is None:
             errors.append(_error(f"{path}.a_number", "is required for a member in MPP"))
         if member.mpp_enrollment_date is None:
-            errors.append(_error(f"{path}.mpp_enrollment_date",
-                                 "is required for a member in MPP"))
+            errors.append(_error(f"{path}.mpp_enrollment_date", "is required for a member in MPP"))
         elif member.mpp_enrollment_date > today:
             errors.append(_error(f"{path}.mpp_enrollment_date", "is in the future"))
         if member.case_category is None:
@@ -84,11 +88,15 @@ def _error(field: str, message: str) -> FieldError:
 def members_of(command: RegisterFamily) -> list[Member]:
     """The family as registered: every member gets an id, members never in MPP included."""
     return [
-        Member(member_id=str(uuid.uuid4()), **m.model_dump(), )
+        Member(
+            member_id=str(uuid.uuid4()),
+            **m.model_dump(),
+        )
         for m in command.members
     ]
 
 
 def location_of(command: RegisterFamily) -> Location:
-    return Location(city=command.current_location.city.strip(),
-                    country=command.current_location.country)
+    return Location(
+        city=command.current_location.city.strip(), country=command.current_location.country
+    )

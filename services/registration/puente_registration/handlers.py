@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import pycountry
-from puente_runtime import Context
+from puente_runtime import Context, Handlers
 from puente_schemas.commands import RegisterFamily
 from puente_schemas.events import Event, Registered, RegistrationRejected, Released
 from sqlmodel import col, select
@@ -32,15 +32,32 @@ def register_family(command: RegisterFamily, ctx: Context) -> list[Event]:
     members = domain.members_of(command)
     location = domain.location_of(command)
     now = ctx.clock.now()
-    ctx.session.add(FamilyRow(id=command.family_unit_id, channel=command.channel,
-                              city=location.city, country=location.country, registered_at=now))
+    ctx.session.add(
+        FamilyRow(
+            id=command.family_unit_id,
+            channel=command.channel,
+            city=location.city,
+            country=location.country,
+            registered_at=now,
+        )
+    )
     ctx.session.flush()
     for member in members:
         action = domain.LEGAL_ACTION[member.case_category] if member.case_category else None
-        ctx.session.add(PersonRow(family_unit_id=command.family_unit_id, legal_action=action,
-                                  **member.model_dump()))
-    return [Registered(family_unit_id=command.family_unit_id, channel=command.channel,
-                       current_location=location, members=members, registered_at=now)]
+        ctx.session.add(
+            PersonRow(
+                family_unit_id=command.family_unit_id, legal_action=action, **member.model_dump()
+            )
+        )
+    return [
+        Registered(
+            family_unit_id=command.family_unit_id,
+            channel=command.channel,
+            current_location=location,
+            members=members,
+            registered_at=now,
+        )
+    ]
 
 
 def mark_released(event: Released, ctx: Context) -> list[Event]:
@@ -56,4 +73,4 @@ def _registered(ctx: Context, a_numbers: Collection[str]) -> set[str]:
     return {a for a in ctx.session.exec(query).all() if a}
 
 
-HANDLERS = {RegisterFamily: register_family, Released: mark_released}
+HANDLERS: Handlers = {RegisterFamily: register_family, Released: mark_released}

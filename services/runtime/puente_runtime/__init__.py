@@ -3,7 +3,7 @@ retries and dead letters, tracing, clock, health. Imported by services, never ru
 
 from puente_runtime.bus import Bus, EmbeddedBus, KafkaBus
 from puente_runtime.clock import AcceleratedClock, Clock, FakeClock, SystemClock
-from puente_runtime.consumer import Consumer, Context, NotYet, describe
+from puente_runtime.consumer import Consumer, Context, Handlers, NotYet, describe
 from puente_runtime.messages import Message
 from puente_runtime.service import Service
 from puente_runtime.settings import Settings
@@ -16,6 +16,7 @@ __all__ = [
     "Context",
     "EmbeddedBus",
     "FakeClock",
+    "Handlers",
     "KafkaBus",
     "Message",
     "NotYet",

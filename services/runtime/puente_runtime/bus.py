@@ -8,14 +8,18 @@ lost across a restart (the embedded log is a SQLite file, Kafka is Kafka).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from puente_runtime.messages import Message
+
+if TYPE_CHECKING:
+    from aiokafka import ConsumerRecord
 
 Handler = Callable[[Message], Awaitable[None]]
 log = logging.getLogger("puente.bus")
@@ -111,10 +115,8 @@ class EmbeddedBus:
                 )
             else:
                 if not batch:
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wakeup.wait(), self._poll_seconds)
-                    except TimeoutError:
-                        pass
 
 
 def _message(row: tuple[str, str, str, bytes, int]) -> Message:
@@ -154,7 +156,7 @@ class KafkaBus:
             ack_policy=AckPolicy.MANUAL,
         )
         async def consume(body: bytes, msg: KafkaMessage) -> None:
-            record = msg.raw_message
+            record = cast("ConsumerRecord[bytes, bytes]", msg.raw_message)
             message = Message(
                 topic=record.topic,
                 key=(record.key or b"").decode(errors="replace"),
@@ -181,7 +183,10 @@ class KafkaBus:
             existing = set(await admin.list_topics())
             wanted = [t for t in topics if t not in existing]
             if wanted:
-                new = [NewTopic(t, num_partitions=self.partitions, replication_factor=1) for t in wanted]
+                new = [
+                    NewTopic(t, num_partitions=self.partitions, replication_factor=1)
+                    for t in wanted
+                ]
                 await admin.create_topics(new)
         finally:
             await admin.close()

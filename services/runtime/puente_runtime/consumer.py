@@ -51,6 +51,7 @@ class Context:
 
 
 HandlerFn = Callable[[Any, Context], Iterable[Contract]]
+Handlers = Mapping[Any, HandlerFn]
 
 
 def describe(error: Exception) -> str:
@@ -67,7 +68,7 @@ class Consumer:
         *,
         service: str,
         group: str,
-        handlers: Mapping[type[BaseModel], HandlerFn],
+        handlers: Handlers,
         engine: Engine,
         bus: Bus,
         clock: Clock,
@@ -78,8 +79,8 @@ class Consumer:
     ) -> None:
         self.service = service
         self.group = group
-        self._handlers = {model.TYPE: (model, fn) for model, fn in handlers.items()}  # type: ignore[attr-defined]
-        self.topics = sorted({model.TOPIC for model in handlers})  # type: ignore[attr-defined]
+        self._handlers = {model.TYPE: (model, fn) for model, fn in handlers.items()}
+        self.topics = sorted({model.TOPIC for model in handlers})
         self._engine = engine
         self._bus = bus
         self._clock = clock
@@ -110,10 +111,15 @@ class Consumer:
                     raise
                 await asyncio.sleep(self._backoff * 2**attempt)
                 continue
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - any handler bug: retry, then dead-letter
                 reason = describe(error)
-                log.warning("%s failed on %s (attempt %d): %s", self.group, envelope.id,
-                            attempt + 1, type(error).__name__)
+                log.warning(
+                    "%s failed on %s (attempt %d): %s",
+                    self.group,
+                    envelope.id,
+                    attempt + 1,
+                    type(error).__name__,
+                )
                 await asyncio.sleep(self._backoff * 2**attempt)
         else:
             await self.dead_letter(message, f"failed after {self._attempts} attempts: {reason}")
@@ -146,16 +152,20 @@ class Consumer:
                 (envelope_for(c, source=self.service, clock=self._clock, cause=envelope), c.TOPIC)
                 for c in handler(contract, context)
             ]
-            session.add(InboxRow(consumer=self.group, event_id=envelope.id,
-                                 applied_at=dt.datetime.now(dt.UTC)))
+            session.add(
+                InboxRow(
+                    consumer=self.group, event_id=envelope.id, applied_at=dt.datetime.now(dt.UTC)
+                )
+            )
             stage(session, outgoing, clock=self._clock)
             session.commit()
         for callback in context.after_commit:
             callback()
 
     async def dead_letter(self, message: Message, reason: str) -> None:
-        log.error("dead-lettering %s@%s for %s: %s", message.topic, message.offset, self.group,
-                  reason)
+        log.error(
+            "dead-lettering %s@%s for %s: %s", message.topic, message.offset, self.group, reason
+        )
         headers = {
             **message.headers,
             "puente_dlq_reason": reason,

@@ -5,14 +5,14 @@ publish re-publishes on restart; nothing is lost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 from collections.abc import Iterable
-from typing import Protocol
 
-from puente_schemas import Envelope
+from puente_schemas import Command, Envelope, Event
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -25,11 +25,7 @@ from puente_runtime.tracing import inject_current
 log = logging.getLogger("puente.outbox")
 
 
-class Contract(Protocol):
-    TYPE: str
-    TOPIC: str
-
-    def model_dump(self, *, mode: str) -> dict[str, object]: ...
+Contract = Command | Event
 
 
 def subject_of(contract: Contract) -> str:
@@ -104,10 +100,8 @@ class Relay:
             self._wakeup.clear()
             if await self.publish_pending():
                 continue
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
-            except TimeoutError:
-                pass
 
     async def publish_pending(self, limit: int = 200) -> int:
         with Session(self._engine) as session:

@@ -71,8 +71,9 @@ def choose_slot(
     A family from an unknown place may go to any site.
     """
     best: Slot | None = None
-    for site in sorted((s for s in sites if s.open), key=lambda s: travel_hours(origin_city, s)
-                       or 0.0):
+    for site in sorted(
+        (s for s in sites if s.open), key=lambda s: travel_hours(origin_city, s) or 0.0
+    ):
         hours = travel_hours(origin_city, site) or 0.0
         earliest = now + max(min_notice, dt.timedelta(hours=hours))
         slot = _first_day(site, people, earliest, booked)

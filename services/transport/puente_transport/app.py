@@ -9,5 +9,11 @@ from puente_transport.tables import BookingRow
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(name="transport", settings=settings, bus=bus, clock=clock,
-                   tables=[BookingRow], handlers=HANDLERS)
+    return Service(
+        name="transport",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[BookingRow],
+        handlers=HANDLERS,
+    )

@@ -37,6 +37,9 @@ def plan_journey(*, origin_city: str, site: str, appointment_at: dt.datetime) ->
     documents = ["IOM travel letter"]
     if km > BORDER_ZONE_KM:
         documents.append("Mexican transit permit")
-    return Journey(departure_at=departure, arrival_at=arrival,
-                   pickup_point=f"{origin.name} IOM pick-up point",
-                   travel_documents=tuple(documents))
+    return Journey(
+        departure_at=departure,
+        arrival_at=arrival,
+        pickup_point=f"{origin.name} IOM pick-up point",
+        travel_documents=tuple(documents),
+    )
