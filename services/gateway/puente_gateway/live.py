@@ -55,7 +55,9 @@ class Outcomes:
         self._waiting: dict[str, tuple[frozenset[str], asyncio.Future[Outcome]]] = {}
 
     @contextlib.contextmanager
-    def expect(self, correlation_id: str, types: frozenset[str]) -> Iterator[asyncio.Future[Outcome]]:
+    def expect(
+        self, correlation_id: str, types: frozenset[str]
+    ) -> Iterator[asyncio.Future[Outcome]]:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting[correlation_id] = (types, future)
         try:

@@ -1,7 +1,8 @@
 """The gateway's own tables: the read model, credentials and the simulator's planned actions.
 
 Table names carry a `gateway_` prefix: every service's tables share one SQLModel metadata when
-the platform runs in one process. Datetimes are stored as naive UTC (SQLite keeps no offset).
+the platform runs in one process.
+Datetimes are aware and come back in UTC (sqlmodel's UTCDateTime).
 """
 
 from __future__ import annotations
@@ -11,14 +12,6 @@ from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
-
-
-def to_stored(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def from_stored(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 class FamilyView(SQLModel, table=True):

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
 from puente_schemas import Envelope
-from pydantic import BaseModel
 from sqlmodel import Session, SQLModel, text
 
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
-from puente_runtime.consumer import Consumer, HandlerFn
+from puente_runtime.consumer import Consumer, Handlers
 from puente_runtime.outbox import Contract, Relay, envelope_for, stage
 from puente_runtime.settings import Settings
 from puente_runtime.storage import make_engine
@@ -31,7 +30,7 @@ class Service:
         bus: Bus,
         clock: Clock,
         tables: Sequence[type[SQLModel]] = (),
-        handlers: Mapping[type[BaseModel], HandlerFn] | None = None,
+        handlers: Handlers | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -51,7 +50,7 @@ class Service:
         if handlers:
             self.consume(f"{settings.group_prefix}.{name}", handlers)
 
-    def consume(self, group: str, handlers: Mapping[type[BaseModel], HandlerFn]) -> Consumer:
+    def consume(self, group: str, handlers: Handlers) -> Consumer:
         consumer = Consumer(
             service=self.name,
             group=group,
@@ -76,15 +75,19 @@ class Service:
     ) -> list[Envelope]:
         """Store commands or events this service originates (not in answer to a message)."""
         contracts = list(contracts)
-        with self.tracer.start_as_current_span("submit", kind=SpanKind.PRODUCER), Session(
-            self.engine
-        ) as session:
+        with (
+            self.tracer.start_as_current_span("submit", kind=SpanKind.PRODUCER),
+            Session(self.engine) as session,
+        ):
             envelopes = [
                 envelope_for(c, source=self.name, clock=self.clock, correlation_id=correlation_id)
                 for c in contracts
             ]
-            stage(session, [(e, c.TOPIC) for e, c in zip(envelopes, contracts, strict=True)],
-                  clock=self.clock)
+            stage(
+                session,
+                [(e, c.TOPIC) for e, c in zip(envelopes, contracts, strict=True)],
+                clock=self.clock,
+            )
             session.commit()
         self.relay.wake()
         return envelopes
@@ -93,7 +96,7 @@ class Service:
         try:
             with Session(self.engine) as session:
                 session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-        except Exception:
+        except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
             return False
         return True
 

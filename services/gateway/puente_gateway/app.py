@@ -1,0 +1,151 @@
+"""Composition root: the gateway's service, read model, GraphQL app and (in demos) simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from typing import Any
+
+import uvicorn
+from opentelemetry.trace import SpanKind
+from puente_runtime import Bus, Clock, Service, Settings
+from puente_runtime.outbox import Contract
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
+
+from puente_gateway import projection
+from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
+from puente_gateway.live import Hub, Outcome, Outcomes
+from puente_gateway.schema import schema
+from puente_gateway.simulator import Simulator
+from puente_gateway.tables import TABLES
+
+
+class Gateway:
+    def __init__(self, *, settings: Settings, bus: Bus, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.hub = Hub()
+        self.outcomes = Outcomes()
+        self.service = Service(
+            name="gateway",
+            settings=settings,
+            bus=bus,
+            clock=clock,
+            tables=TABLES,
+            handlers=projection.handlers(hub=self.hub, outcomes=self.outcomes),
+        )
+        self.simulator = Simulator(self.service) if settings.simulator else None
+        self.graphql = _GraphQL(self)
+        self.asgi = Starlette(
+            routes=[
+                Route("/health", self._health),
+                Route("/ready", self._ready),
+                Route("/graphql", self.graphql, methods=["POST"]),
+                WebSocketRoute("/graphql", self.graphql),
+            ]
+        )
+
+    def new_id(self) -> str:
+        return str(uuid.uuid4())
+
+    async def command(
+        self, command: Contract, *, outcomes: frozenset[str]
+    ) -> tuple[str, Outcome | None]:
+        """Send a command and wait briefly for its first outcome; None means still pending."""
+        command_id = self.new_id()
+        with (
+            self.service.tracer.start_as_current_span(
+                _operation(command), kind=SpanKind.SERVER,
+                attributes={"puente.command_id": command_id},
+            ),
+            self.outcomes.expect(command_id, outcomes) as outcome,
+        ):
+            self.service.submit([command], correlation_id=command_id)
+            with contextlib.suppress(TimeoutError):
+                return command_id, await asyncio.wait_for(
+                    outcome, self.settings.outcome_timeout_seconds
+                )
+        return command_id, None
+
+    async def serve_http(self) -> None:
+        """Serve the ASGI app with uvicorn until signalled, or cancelled (then gracefully)."""
+        config = uvicorn.Config(self.asgi, host=self.settings.gateway_host,
+                                port=self.settings.gateway_port, lifespan="off",
+                                ws="websockets-sansio")
+        server = uvicorn.Server(config)
+        serving = asyncio.ensure_future(server.serve())
+        try:
+            await asyncio.shield(serving)
+        except asyncio.CancelledError:
+            server.should_exit = True
+            await serving
+            raise
+
+    async def _health(self, request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok\n")
+
+    async def _ready(self, request: Request) -> PlainTextResponse:
+        ready = self.service.ready()
+        return PlainTextResponse("ok\n" if ready else "not ready\n", 200 if ready else 503)
+
+
+def _operation(command: Contract) -> str:
+    """`org.puente.registration.register-family.v1` -> `registerFamily`."""
+    first, *rest = command.TYPE.split(".")[-2].split("-")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+_PRINCIPAL = "puente.principal"
+
+
+class _GraphQL(GraphQL[dict[str, Any], None]):
+    """HTTP needs a bearer token; WebSockets send theirs in `connection_init`."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None,
+            allow_queries_via_get=False,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        )
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            principal = authenticate(self.gateway.service.engine,
+                                     Request(scope).headers.get("authorization"))
+            if principal is None:
+                refusal = PlainTextResponse(AUTHENTICATION_REQUIRED, 401,
+                                            headers={"WWW-Authenticate": "Bearer"})
+                await refusal(scope, receive, send)
+                return
+            scope[_PRINCIPAL] = principal
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> dict[str, Any]:
+        return {"request": request, "response": response, "gateway": self.gateway,
+                "principal": request.scope.get(_PRINCIPAL)}
+
+    async def on_ws_connect(self, context: dict[str, Any]) -> UnsetType:
+        params = context.get("connection_params") or {}
+        principal = authenticate(self.gateway.service.engine, params.get("authorization"))
+        if principal is None:
+            raise ConnectionRejectionError({"message": AUTHENTICATION_REQUIRED})
+        context["principal"] = principal
+        return UnsetType()  # acknowledge without a payload
+
+
+def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Gateway:
+    gateway = Gateway(settings=settings, bus=bus, clock=clock)
+    ensure_admin_token(gateway.service.engine, var_dir=settings.var_dir, now=clock.now())
+    return gateway

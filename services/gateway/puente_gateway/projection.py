@@ -1,0 +1,117 @@
+"""The read model: every event moves a family's stage and adds to its timeline.
+
+Handlers run in the consumer's transaction (inbox and all); what they announce to live
+subscribers and waiting requests is announced only after that transaction commits.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+
+from puente_runtime import Context
+from puente_runtime.consumer import HandlerFn
+from puente_schemas import EVENTS, Event
+from puente_schemas.events import (
+    ArrivedAtPort,
+    Processed,
+    Registered,
+    RegistrationRejected,
+    RegistrationUpdated,
+    Released,
+    Rescheduled,
+    ScheduleCancelled,
+    Scheduled,
+    TransportBooked,
+)
+from sqlmodel import Session, col, select
+
+from puente_gateway.live import Entry, Hub, Outcome, Outcomes
+from puente_gateway.tables import FamilyView, TimelineEntry
+
+STAGES: Mapping[type[Event], str] = {
+    Registered: "REGISTERED",
+    RegistrationRejected: "REJECTED",
+    Scheduled: "SCHEDULED",
+    Rescheduled: "SCHEDULED",
+    TransportBooked: "TRANSPORT_BOOKED",
+    ArrivedAtPort: "ARRIVED",
+    Processed: "PROCESSED",
+    Released: "RELEASED",
+}
+# Events of different topics may arrive out of order; a stage only moves forward, except
+# that a rescheduled appointment really does send the family back to SCHEDULED.
+_RANK = {"REJECTED": 1, "REGISTERED": 1, "SCHEDULED": 2, "TRANSPORT_BOOKED": 3, "ARRIVED": 4,
+         "PROCESSED": 5, "RELEASED": 6}
+
+
+def short_type(event_type: str) -> str:
+    """`org.puente.registration.registered.v1` -> `registered`."""
+    return event_type.split(".")[-2]
+
+
+def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list[Event]:
+    family_unit_id = getattr(event, "family_unit_id", None)
+    if family_unit_id is not None:
+        _update_view(ctx.session, family_unit_id, event, ctx)
+    row = TimelineEntry(
+        event_id=ctx.envelope.id,
+        family_unit_id=family_unit_id,
+        type=short_type(ctx.envelope.type),
+        occurred_at=ctx.envelope.time,
+        data=event.model_dump(mode="json"),
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    entry = _entry(row)
+    outcome = Outcome(type=entry.type, data=row.data)
+    ctx.after_commit.append(functools.partial(hub.publish, entry))
+    ctx.after_commit.append(
+        functools.partial(outcomes.settle, ctx.envelope.correlation_id, outcome)
+    )
+    return []
+
+
+def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Context) -> None:
+    view = session.get(FamilyView, family_unit_id)
+    stage = STAGES.get(type(event))
+    if view is None:
+        view = FamilyView(id=family_unit_id, stage=stage or "UNKNOWN",
+                          updated_at=ctx.clock.now())
+    elif stage and (isinstance(event, Rescheduled) or _RANK[stage] >= _RANK.get(view.stage, 0)):
+        view.stage = stage
+    if isinstance(event, Registered | RegistrationUpdated):
+        view.members = [m.model_dump(mode="json") for m in event.members]
+    if isinstance(event, Scheduled | Rescheduled):
+        view.site, view.appointment_at = event.site, event.appointment_at
+    if isinstance(event, ScheduleCancelled):
+        view.site, view.appointment_at = None, None
+    view.updated_at = ctx.clock.now()
+    session.add(view)
+
+
+def handlers(*, hub: Hub, outcomes: Outcomes) -> dict[type[Event], HandlerFn]:
+    handler = functools.partial(project, hub=hub, outcomes=outcomes)
+    return {model: handler for model in EVENTS}
+
+
+def family(session: Session, family_unit_id: str) -> FamilyView | None:
+    return session.get(FamilyView, family_unit_id)
+
+
+def timeline(session: Session, family_unit_id: str) -> Sequence[TimelineEntry]:
+    query = select(TimelineEntry).where(TimelineEntry.family_unit_id == family_unit_id)
+    return session.exec(query.order_by(col(TimelineEntry.cursor))).all()
+
+
+def entries_after(session: Session, cursor: int, family_unit_id: str | None) -> list[Entry]:
+    query = select(TimelineEntry).where(col(TimelineEntry.cursor) > cursor)
+    if family_unit_id is not None:
+        query = query.where(TimelineEntry.family_unit_id == family_unit_id)
+    return [_entry(row) for row in session.exec(query.order_by(col(TimelineEntry.cursor)))]
+
+
+def _entry(row: TimelineEntry) -> Entry:
+    assert row.cursor is not None
+    return Entry(cursor=row.cursor, event_id=row.event_id, family_unit_id=row.family_unit_id,
+                 type=row.type, occurred_at=row.occurred_at)

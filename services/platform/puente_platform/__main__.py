@@ -1,0 +1,25 @@
+"""`make run`: the whole platform in one process on embedded defaults."""
+
+from __future__ import annotations
+
+import asyncio
+
+from puente_runtime import EmbeddedBus, Settings
+from puente_runtime.run import configure_logging, make_clock, serve
+
+from puente_platform.app import create_platform
+
+
+def main() -> None:
+    configure_logging()
+    settings = Settings()
+    bus = EmbeddedBus(settings.var_dir / "bus.db")
+    platform = create_platform(settings=settings, bus=bus, clock=make_clock(settings))
+    platform.gateway.service.also_run(platform.gateway.serve_http)
+    print(f"Puente: six services in one process, data under {settings.var_dir}/", flush=True)
+    print(f"GraphQL at http://{settings.gateway_host}:{settings.gateway_port}/graphql", flush=True)
+    asyncio.run(serve(platform.all_services, bus, settings))
+
+
+if __name__ == "__main__":
+    main()
