@@ -1,0 +1,199 @@
+"""The whole platform in one process, as `make run` starts it: GraphQL in, RELEASED out."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import httpx
+import pytest
+from puente_platform import create_platform
+from puente_registration.tables import FamilyRow, PersonRow
+from puente_runtime import AcceleratedClock, EmbeddedBus, Settings
+from puente_schemas import Envelope
+from puente_schemas.topics import ALL_EVENT_TOPICS, REGISTRATION_COMMANDS
+from sqlmodel import Session, select
+
+from tests.gateway.support import eventually
+
+REGISTER = """
+mutation($input: RegisterFamilyInput!) {
+  registerFamily(input: $input) { status commandId familyUnitId errors { field message } }
+}"""
+FAMILY = """query($id: ID!) { familyUnit(id: $id) { stage appointment { site } } }"""
+
+
+def member(a_number: str | None, **changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "givenName": "Ana",
+        "familyName": "López",
+        "birthDate": "1990-03-01",
+        "inMpp": True,
+        "aNumber": a_number,
+        "mppEnrollmentDate": "2019-06-03",
+        "caseCategory": "ACTIVE",
+        "language": "spa",
+        "needsInterpreter": False,
+    }
+    return values | changes
+
+
+CHILD = member(
+    None,
+    givenName="Luis",
+    birthDate="2018-09-09",
+    inMpp=False,
+    mppEnrollmentDate=None,
+    caseCategory=None,
+)
+
+
+@pytest.fixture
+async def platform(tmp_path):
+    # 100,000x: a day passes in under a second, so the journey takes a few seconds.
+    settings = Settings(var_dir=tmp_path, simulator=True, relay_poll_seconds=0.05)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
+    built = create_platform(
+        settings=settings, bus=bus, clock=AcceleratedClock(speed=100_000, epoch=time.time())
+    )
+    await bus.start()
+    for service in built.all_services:
+        await service.start()
+    token = (tmp_path / "admin.token").read_text().strip()
+    transport = httpx.ASGITransport(app=built.gateway.asgi)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://puente", headers={"authorization": f"Bearer {token}"}
+    ) as client:
+
+        async def graphql(query: str, **variables: object) -> dict:
+            answer = await client.post("/graphql", json={"query": query, "variables": variables})
+            assert answer.status_code == 200, answer.text
+            assert "errors" not in answer.json(), answer.json()
+            return answer.json()["data"]
+
+        yield built, bus, graphql
+    for service in built.all_services:
+        await service.stop()
+    await bus.stop()
+
+
+def events_for(bus: EmbeddedBus, family_unit_id: str) -> Counter[str]:
+    return Counter(
+        m.headers["ce_type"].split(".")[-2]
+        for topic in ALL_EVENT_TOPICS
+        for m in bus.read(topic)
+        if m.key == family_unit_id
+    )
+
+
+async def test_a_family_with_a_child_never_in_mpp_reaches_released(platform):
+    _, bus, graphql = platform
+    members = [
+        member("A123456789"),
+        member("A123456780", caseCategory="IN_ABSENTIA", language="mam", needsInterpreter=True),
+        CHILD,
+    ]
+    answer = (
+        await graphql(
+            REGISTER,
+            input={
+                "channel": "HOTLINE",
+                "currentLocation": {"city": "Tijuana", "country": "MX"},
+                "members": members,
+            },
+        )
+    )["registerFamily"]
+    assert (answer["status"], answer["errors"]) == ("ACCEPTED", [])
+    family = answer["familyUnitId"]
+
+    async def released():
+        unit = (await graphql(FAMILY, id=family))["familyUnit"]
+        return unit["stage"] == "RELEASED" and unit
+
+    unit = await eventually(released, timeout=20)
+    assert unit["appointment"]["site"] == "san-ysidro"
+    await eventually(lambda: events_for(bus, family)["notice-delivered"] == 2)
+    assert events_for(bus, family) == Counter(
+        {
+            "registered": 1,
+            "scheduled": 1,
+            "transport-booked": 1,
+            "arrived-at-port": 1,
+            "checked-in": 1,
+            "processed": 1,
+            "released": 1,
+            "notice-delivered": 2,
+        }
+    )
+    released_event = next(
+        Envelope.from_kafka(m.headers, m.value)
+        for m in bus.read("puente.processing.events")
+        if m.headers["ce_type"].endswith("released.v1") and m.key == family
+    )
+    assert released_event.data["destination"].startswith("Jewish Family Service")
+    assert released_event.correlation_id == answer["commandId"]
+
+
+async def test_a_bad_registration_is_rejected_field_by_field_and_nothing_is_written(platform):
+    built, bus, graphql = platform
+    answer = (
+        await graphql(
+            REGISTER,
+            input={
+                "channel": "ONLINE",
+                "currentLocation": {"city": "Tijuana", "country": "XX"},
+                "members": [
+                    member("A12"),
+                    member(None, mppEnrollmentDate="2099-01-01"),
+                    member("A123456789", language="zzz"),
+                ],
+            },
+        )
+    )["registerFamily"]
+    assert answer["status"] == "REJECTED"
+    assert {(e["field"], e["message"]) for e in answer["errors"]} == {
+        ("currentLocation.country", "unknown country code 'XX'"),
+        ("members[0].aNumber", "must be 'A' followed by 9 digits"),
+        ("members[1].aNumber", "is required for a member in MPP"),
+        ("members[1].mppEnrollmentDate", "is in the future"),
+        ("members[2].language", "unknown ISO 639-3 language code 'zzz'"),
+    }
+    family = answer["familyUnitId"]
+    assert events_for(bus, family) == Counter({"registration-rejected": 1})
+    registration = next(s for s in built.services if s.name == "registration")
+    with Session(registration.engine) as session:
+        assert session.exec(select(FamilyRow)).all() == []
+        assert session.exec(select(PersonRow)).all() == []
+    assert (await graphql(FAMILY, id=family))["familyUnit"]["stage"] == "REJECTED"
+
+
+async def test_an_empty_family_is_rejected(platform):
+    _, bus, graphql = platform
+    answer = (
+        await graphql(
+            REGISTER,
+            input={
+                "channel": "IN_PERSON",
+                "currentLocation": {"city": "Reynosa", "country": "MX"},
+                "members": [],
+            },
+        )
+    )["registerFamily"]
+    assert answer["status"] == "REJECTED"
+    assert answer["errors"] == [
+        {"field": "members", "message": "a family needs at least one member"}
+    ]
+    assert len(bus.read(REGISTRATION_COMMANDS)) == 1
+
+
+async def test_a_second_family_with_a_registered_a_number_is_rejected(platform):
+    _, _, graphql = platform
+    first = {
+        "channel": "ONLINE",
+        "currentLocation": {"city": "Matamoros", "country": "MX"},
+        "members": [member("A555555555")],
+    }
+    assert (await graphql(REGISTER, input=first))["registerFamily"]["status"] == "ACCEPTED"
+    again = (await graphql(REGISTER, input=first))["registerFamily"]
+    assert again["status"] == "REJECTED"
+    assert again["errors"] == [{"field": "members[0].aNumber", "message": "is already registered"}]
