@@ -182,3 +182,37 @@ async def test_events_keep_their_cause(tmp_path, clock):
     )
     assert (effect.correlation_id, effect.causation_id, effect.subject) == ("c-1", cause.id, "f1")
     assert json.loads(effect.body())["site"] == "hidalgo"
+
+
+async def test_a_message_whose_cause_never_comes_is_dead_lettered_after_waiting(tmp_path, clock):
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001, wait_for_cause_seconds=0.2)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
+
+    def handle(command: RecordDeparture, ctx: Context):
+        if command.family_unit_id == "orphan":
+            raise NotYet("no booking yet for family unit orphan")
+        ctx.session.add(Mark(family_unit_id=command.family_unit_id))
+        return []
+
+    receiver = Service(
+        name="receiver",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[Mark],
+        handlers={RecordDeparture: handle},
+    )
+    await bus.start()
+    await receiver.start()
+    receiver.submit([departure("orphan"), departure("next")])
+    try:
+        await until(lambda: bus.read(f"{RecordDeparture.TOPIC}.dlq") != [])
+        (dead,) = bus.read(f"{RecordDeparture.TOPIC}.dlq")
+        assert dead.headers["puente_dlq_reason"] == (
+            "gave up waiting: no booking yet for family unit orphan"
+        )
+        with Session(receiver.engine) as session:
+            await until(lambda: session.exec(select(Mark)).first() is not None)
+    finally:
+        await receiver.stop()
+        await bus.stop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,7 @@ class Consumer:
         relay: Relay,
         attempts: int = 3,
         backoff_seconds: float = 0.05,
+        patience_seconds: float = 60.0,
     ) -> None:
         self.service = service
         self.group = group
@@ -88,6 +90,8 @@ class Consumer:
         self._relay = relay
         self._attempts = attempts
         self._backoff = backoff_seconds
+        self._patience = patience_seconds
+        self._first_waited: dict[str, float] = {}
 
     async def __call__(self, message: Message) -> None:
         try:
@@ -106,11 +110,17 @@ class Consumer:
             try:
                 self._apply(envelope, contract, handler, message)
                 break
+            except NotYet as error:
+                if self._waited_too_long(envelope.id):
+                    await self.dead_letter(message, f"gave up waiting: {error}")
+                    return
+                if attempt + 1 == self._attempts:
+                    raise
+                await asyncio.sleep(self._backoff * 2**attempt)
             except TRANSIENT:
                 if attempt + 1 == self._attempts:
                     raise
                 await asyncio.sleep(self._backoff * 2**attempt)
-                continue
             except Exception as error:  # noqa: BLE001 - any handler bug: retry, then dead-letter
                 reason = describe(error)
                 log.warning(
@@ -124,7 +134,13 @@ class Consumer:
         else:
             await self.dead_letter(message, f"failed after {self._attempts} attempts: {reason}")
             return
+        self._first_waited.pop(envelope.id, None)
         self._relay.wake()
+
+    def _waited_too_long(self, event_id: str) -> bool:
+        """A message may wait for its cause on another topic, but not forever."""
+        first = self._first_waited.setdefault(event_id, time.monotonic())
+        return time.monotonic() - first > self._patience
 
     def _apply(
         self, envelope: Envelope, contract: BaseModel, handler: HandlerFn, message: Message

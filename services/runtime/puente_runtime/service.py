@@ -62,6 +62,7 @@ class Service:
             relay=self.relay,
             attempts=self.settings.retry_attempts,
             backoff_seconds=self.settings.retry_backoff_seconds,
+            patience_seconds=self.settings.wait_for_cause_seconds,
         )
         self.bus.subscribe(consumer.topics, group, consumer)
         return consumer
