@@ -14,7 +14,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from puente_runtime.messages import Message
 
@@ -134,7 +134,11 @@ class KafkaBus:
         self.bootstrap = bootstrap
         self.partitions = partitions
         self.broker = KafkaBroker(
-            bootstrap, client_id=client_id, enable_idempotence=True, acks="all", logger=None
+            bootstrap,
+            client_id=client_id,
+            enable_idempotence=True,
+            acks="all",
+            logger=logging.getLogger("puente.faststream"),
         )
         self._topics: set[str] = set()
 
@@ -144,8 +148,7 @@ class KafkaBus:
         )
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
-        from faststream import AckPolicy
-        from faststream.kafka.annotations import KafkaMessage
+        from faststream import AckPolicy, Context
 
         self._topics.update([*topics, *(f"{t}.dlq" for t in topics)])
 
@@ -155,7 +158,8 @@ class KafkaBus:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
         )
-        async def consume(body: bytes, msg: KafkaMessage) -> None:
+        async def consume(msg: Any = Context("message")) -> None:  # noqa: B008 - FastStream DI
+            # The raw record, undecoded: decoding and its failures are the Consumer's job.
             record = cast("ConsumerRecord[bytes, bytes]", msg.raw_message)
             message = Message(
                 topic=record.topic,

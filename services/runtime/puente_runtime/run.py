@@ -28,6 +28,7 @@ def make_clock(settings: Settings) -> Clock:
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger("puente.faststream").setLevel(logging.WARNING)
 
 
 async def serve(services: list[Service], bus: Bus, settings: Settings) -> None:

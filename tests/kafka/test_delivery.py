@@ -1,0 +1,90 @@
+"""What Kafka delivers badly, scheduling survives: garbage, and the same event again."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from puente_schemas.events import Registered
+from puente_schemas.topics import REGISTRATION_EVENTS, SCHEDULING_EVENTS, dead_letter_topic
+
+from tests.kafka import broker
+from tests.kafka.broker import Record, Tap
+from tests.kafka.journey import eventually, registered
+from tests.kafka.processes import Platform
+
+pytestmark = pytest.mark.kafka
+DLQ = dead_letter_topic(REGISTRATION_EVENTS)
+
+
+async def test_malformed_message_dead_lettered(platform: Platform, tap: Tap) -> None:
+    await platform.start("scheduling")
+    family = str(uuid.uuid4())  # garbage first, then a valid event: one key, one partition
+    valid = registered(family)
+    garbage = {
+        "body is not JSON": (b"\xff{not json", valid.headers()),
+        "missing CloudEvents headers: ce_id, ce_type, ce_source, ce_time": (
+            valid.body(),
+            {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"},
+        ),
+        "invalid Registered": (json.dumps({"family_unit_id": family}).encode(), valid.headers()),
+    }
+    sent: dict[str, Record] = {}
+    for reason, (body, headers) in garbage.items():
+        sent[reason] = await broker.produce(
+            platform.bootstrap, REGISTRATION_EVENTS, key=family, value=body, headers=headers
+        )
+    await broker.produce(
+        platform.bootstrap,
+        REGISTRATION_EVENTS,
+        key=family,
+        value=valid.body(),
+        headers=valid.headers(),
+    )
+
+    await eventually(
+        lambda: tap.count(family, "scheduled"),
+        timeout=30,
+        what="scheduling to schedule the valid event behind the garbage",
+    )
+    await platform.settle(tap)
+
+    group = f"{platform.group_prefix}.scheduling"
+    letters = [r for r in tap.about(family, topic=DLQ) if r.headers["puente_dlq_consumer"] == group]
+    assert len(letters) == len(garbage)
+    for (reason, original), letter in zip(sent.items(), letters, strict=True):
+        assert reason in letter.headers["puente_dlq_reason"]
+        assert letter.headers["puente_dlq_topic"] == REGISTRATION_EVENTS
+        assert letter.headers["puente_dlq_partition"] == str(original.partition)
+        assert letter.headers["puente_dlq_offset"] == str(original.offset)
+        assert letter.value == original.value
+    assert tap.count(family, "scheduled") == 1
+
+
+async def test_redelivered_registered_creates_one_appointment(platform: Platform, tap: Tap) -> None:
+    await platform.start("scheduling")
+    family = str(uuid.uuid4())
+    first = registered(family)
+    again_with_new_id = registered(family)
+    assert again_with_new_id.id != first.id
+    for envelope in (first, first, again_with_new_id):
+        await broker.produce(
+            platform.bootstrap,
+            REGISTRATION_EVENTS,
+            key=family,
+            value=envelope.body(),
+            headers=envelope.headers(),
+        )
+
+    await eventually(
+        lambda: tap.count(family, "scheduled"), timeout=30, what="scheduling to schedule the family"
+    )
+    await platform.settle(tap)
+
+    assert [r.short_type for r in tap.about(family, topic=SCHEDULING_EVENTS)] == ["scheduled"]
+    assert len(tap.about(family, topic=REGISTRATION_EVENTS)) == 3
+    assert all(r.type == Registered.TYPE for r in tap.about(family, topic=REGISTRATION_EVENTS))
+    assert tap.about(family, topic=DLQ) == []
+    appointments = "SELECT count(*) FROM appointment WHERE family_unit_id = %s"
+    assert platform.query("scheduling", appointments, family) == [(1,)]
