@@ -42,10 +42,12 @@ class Harness:
         await self.gateway.service.stop()
         await self.bus.stop()
 
-    async def publish(self, event: Event, *, correlation_id: str | None = None,
-                      source: str = "test") -> Envelope:
-        envelope = envelope_for(event, source=source, clock=self.clock,
-                                correlation_id=correlation_id)
+    async def publish(
+        self, event: Event, *, correlation_id: str | None = None, source: str = "test"
+    ) -> Envelope:
+        envelope = envelope_for(
+            event, source=source, clock=self.clock, correlation_id=correlation_id
+        )
         await self.bus.publish(to_message(envelope, event.TOPIC, {"traceparent": TRACEPARENT}))
         return envelope
 
@@ -70,11 +72,24 @@ def registered(family_unit_id: str) -> Registered:
         channel="online",
         current_location=Location(city="Matamoros", country="MX"),
         members=[
-            Member(member_id="m-1", given_name="Ana", family_name="Lopez",
-                   birth_date=dt.date(1990, 5, 1), in_mpp=True, a_number="A123456789",
-                   case_category="active", language="spa"),
-            Member(member_id="m-2", given_name="Luis", family_name="Lopez",
-                   birth_date=dt.date(2015, 3, 2), in_mpp=False, language="spa"),
+            Member(
+                member_id="m-1",
+                given_name="Ana",
+                family_name="Lopez",
+                birth_date=dt.date(1990, 5, 1),
+                in_mpp=True,
+                a_number="A123456789",
+                case_category="active",
+                language="spa",
+            ),
+            Member(
+                member_id="m-2",
+                given_name="Luis",
+                family_name="Lopez",
+                birth_date=dt.date(2015, 3, 2),
+                in_mpp=False,
+                language="spa",
+            ),
         ],
         registered_at=T0,
     )

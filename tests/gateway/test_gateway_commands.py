@@ -26,11 +26,25 @@ INPUT = {
     "channel": "ONLINE",
     "currentLocation": {"city": "Matamoros", "country": "MX"},
     "members": [
-        {"givenName": "Ana", "familyName": "Lopez", "birthDate": "1990-05-01", "inMpp": True,
-         "aNumber": "A123456789", "mppEnrollmentDate": "2019-06-03", "caseCategory": "ACTIVE",
-         "language": "spa", "needsInterpreter": False},
-        {"givenName": "Luis", "familyName": "Lopez", "birthDate": "2015-03-02", "inMpp": False,
-         "aNumber": "123", "language": "spa"},
+        {
+            "givenName": "Ana",
+            "familyName": "Lopez",
+            "birthDate": "1990-05-01",
+            "inMpp": True,
+            "aNumber": "A123456789",
+            "mppEnrollmentDate": "2019-06-03",
+            "caseCategory": "ACTIVE",
+            "language": "spa",
+            "needsInterpreter": False,
+        },
+        {
+            "givenName": "Luis",
+            "familyName": "Lopez",
+            "birthDate": "2015-03-02",
+            "inMpp": False,
+            "aNumber": "123",
+            "language": "spa",
+        },
     ],
 }
 
@@ -48,8 +62,9 @@ def answering(harness: Harness, outcome: Callable[[str], Registered | Registrati
 
 
 async def register(harness: Harness) -> dict[str, Any]:
-    result = await schema.execute(REGISTER, variable_values={"input": INPUT},
-                                  context_value=harness.context)
+    result = await schema.execute(
+        REGISTER, variable_values={"input": INPUT}, context_value=harness.context
+    )
     assert result.errors is None, result.errors
     assert result.data is not None
     answer: dict[str, Any] = result.data["registerFamily"]
@@ -89,10 +104,16 @@ async def test_registration_rejects_with_errors_in_the_callers_spelling(
     make_harness: Callable[..., Harness],
 ) -> None:
     harness = make_harness()
-    answering(harness, lambda fid: RegistrationRejected(family_unit_id=fid, errors=[
-        FieldError(field="members[1].a_number", message="an A-number is 'A' and 9 digits"),
-        FieldError(field="current_location.country", message="unknown country"),
-    ]))
+    answering(
+        harness,
+        lambda fid: RegistrationRejected(
+            family_unit_id=fid,
+            errors=[
+                FieldError(field="members[1].a_number", message="an A-number is 'A' and 9 digits"),
+                FieldError(field="current_location.country", message="unknown country"),
+            ],
+        ),
+    )
     await harness.start()
 
     answer = await register(harness)

@@ -17,8 +17,11 @@ QUERY = {"query": "query ($id: ID!) { familyUnit(id: $id) { id stage } }"}
 
 def client(harness: Harness, token: str | None = None) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=harness.gateway.asgi),
-                             base_url="http://gateway", headers=headers)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=harness.gateway.asgi),
+        base_url="http://gateway",
+        headers=headers,
+    )
 
 
 async def test_the_admin_token_is_written_once_and_stored_only_hashed(harness: Harness) -> None:
@@ -28,7 +31,8 @@ async def test_the_admin_token_is_written_once_and_stored_only_hashed(harness: H
     with Session(harness.gateway.service.engine) as session:
         rows = session.exec(select(ApiToken)).all()
     assert [(r.role, r.token_hash) for r in rows] == [
-        ("admin", hashlib.sha256(harness.admin_token.encode()).hexdigest())]
+        ("admin", hashlib.sha256(harness.admin_token.encode()).hexdigest())
+    ]
 
 
 async def test_a_request_without_a_known_token_is_refused(harness: Harness) -> None:

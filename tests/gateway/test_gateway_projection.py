@@ -31,8 +31,9 @@ query ($id: ID!) {
 
 
 async def family(harness: Harness, family_unit_id: str) -> dict[str, Any] | None:
-    result = await schema.execute(FAMILY, variable_values={"id": family_unit_id},
-                                  context_value=harness.context)
+    result = await schema.execute(
+        FAMILY, variable_values={"id": family_unit_id}, context_value=harness.context
+    )
     assert result.errors is None
     assert result.data is not None
     unit: dict[str, Any] | None = result.data["familyUnit"]
@@ -40,35 +41,60 @@ async def family(harness: Harness, family_unit_id: str) -> dict[str, Any] | None
 
 
 def scheduled(family_unit_id: str) -> Scheduled:
-    return Scheduled(family_unit_id=family_unit_id, appointment_id="ap-1", site="brownsville",
-                     appointment_at=T0 + dt.timedelta(days=3), people=2,
-                     origin=Location(city="Matamoros", country="MX"))
+    return Scheduled(
+        family_unit_id=family_unit_id,
+        appointment_id="ap-1",
+        site="brownsville",
+        appointment_at=T0 + dt.timedelta(days=3),
+        people=2,
+        origin=Location(city="Matamoros", country="MX"),
+    )
 
 
 def booked(family_unit_id: str) -> TransportBooked:
     return TransportBooked(
-        family_unit_id=family_unit_id, booking_id="bk-1", appointment_id="ap-1",
-        site="brownsville", origin_city="Matamoros", pickup_point="Plaza",
+        family_unit_id=family_unit_id,
+        booking_id="bk-1",
+        appointment_id="ap-1",
+        site="brownsville",
+        origin_city="Matamoros",
+        pickup_point="Plaza",
         departure_at=T0 + dt.timedelta(days=3, hours=-2),
-        arrival_at=T0 + dt.timedelta(days=3, hours=-1), seats=2, travel_documents=[],
+        arrival_at=T0 + dt.timedelta(days=3, hours=-1),
+        seats=2,
+        travel_documents=[],
     )
 
 
 async def test_events_move_the_stage_and_fill_the_timeline(harness: Harness) -> None:
     fid = str(uuid.uuid4())
-    for event in (registered(fid), scheduled(fid), booked(fid),
-                  CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=T0)):
+    for event in (
+        registered(fid),
+        scheduled(fid),
+        booked(fid),
+        CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=T0),
+    ):
         await harness.publish(event)
 
     unit = await eventually(lambda: _with_timeline(harness, fid, 4))
 
     assert unit["stage"] == "TRANSPORT_BOOKED"
     assert [e["type"] for e in unit["timeline"]] == [
-        "registered", "scheduled", "transport-booked", "checked-in"]
+        "registered",
+        "scheduled",
+        "transport-booked",
+        "checked-in",
+    ]
     assert unit["appointment"] == {"site": "brownsville", "date": "2021-02-22T08:00:00+00:00"}
     assert unit["members"][0] == {
-        "memberId": "m-1", "givenName": "Ana", "familyName": "Lopez", "birthDate": "1990-05-01",
-        "inMpp": True, "aNumber": "A123456789", "caseCategory": "ACTIVE", "language": "spa",
+        "memberId": "m-1",
+        "givenName": "Ana",
+        "familyName": "Lopez",
+        "birthDate": "1990-05-01",
+        "inMpp": True,
+        "aNumber": "A123456789",
+        "caseCategory": "ACTIVE",
+        "language": "spa",
         "needsInterpreter": False,
     }
     assert unit["members"][1]["caseCategory"] is None
@@ -81,8 +107,11 @@ async def _with_timeline(harness: Harness, fid: str, length: int) -> dict[str, A
 
 async def test_a_rejected_registration_is_rejected(harness: Harness) -> None:
     fid = str(uuid.uuid4())
-    await harness.publish(RegistrationRejected(
-        family_unit_id=fid, errors=[FieldError(field="members", message="empty")]))
+    await harness.publish(
+        RegistrationRejected(
+            family_unit_id=fid, errors=[FieldError(field="members", message="empty")]
+        )
+    )
 
     unit = await eventually(lambda: family(harness, fid))
 
@@ -110,15 +139,18 @@ async def test_without_a_principal_nothing_is_read(harness: Harness) -> None:
     await harness.publish(registered(fid))
     await eventually(lambda: family(harness, fid))
 
-    result = await schema.execute(FAMILY, variable_values={"id": fid},
-                                  context_value={"gateway": harness.gateway, "principal": None})
+    result = await schema.execute(
+        FAMILY,
+        variable_values={"id": fid},
+        context_value={"gateway": harness.gateway, "principal": None},
+    )
 
     assert result.data is None or result.data["familyUnit"] is None
     assert [e.message for e in result.errors or []] == ["authentication required"]
 
 
 async def test_queries_are_bounded_in_depth(harness: Harness) -> None:
-    deep = "query { familyUnit(id: \"x\") { " + "members { " * 12 + "memberId" + " }" * 13 + " }"
+    deep = 'query { familyUnit(id: "x") { ' + "members { " * 12 + "memberId" + " }" * 13 + " }"
     result = await schema.execute(deep, context_value=harness.context)
 
     assert any("exceeds maximum operation depth" in e.message for e in result.errors or [])

@@ -21,8 +21,14 @@ HOUR = dt.timedelta(hours=1)
 
 def commands(harness: Harness, topic: str) -> list[tuple[str, Envelope, str]]:
     sent = harness.bus.read(topic)
-    return [(Envelope.from_kafka(m.headers, m.value).type.split(".")[-2],
-             Envelope.from_kafka(m.headers, m.value), m.headers["traceparent"]) for m in sent]
+    return [
+        (
+            Envelope.from_kafka(m.headers, m.value).type.split(".")[-2],
+            Envelope.from_kafka(m.headers, m.value),
+            m.headers["traceparent"],
+        )
+        for m in sent
+    ]
 
 
 def planned(harness: Harness) -> int:
@@ -41,11 +47,21 @@ async def test_a_booking_becomes_a_departure_then_an_arrival(
     simulating: Harness,
 ) -> None:
     harness, fid = simulating, str(uuid.uuid4())
-    booked = await harness.publish(TransportBooked(
-        family_unit_id=fid, booking_id="bk-1", appointment_id="ap-1", site="brownsville",
-        origin_city="Matamoros", pickup_point="Plaza", departure_at=T0 + HOUR,
-        arrival_at=T0 + 3 * HOUR, seats=2, travel_documents=[],
-    ), correlation_id="case-1")
+    booked = await harness.publish(
+        TransportBooked(
+            family_unit_id=fid,
+            booking_id="bk-1",
+            appointment_id="ap-1",
+            site="brownsville",
+            origin_city="Matamoros",
+            pickup_point="Plaza",
+            departure_at=T0 + HOUR,
+            arrival_at=T0 + 3 * HOUR,
+            seats=2,
+            travel_documents=[],
+        ),
+        correlation_id="case-1",
+    )
     await eventually(lambda: planned(harness) == 2)
     assert commands(harness, TRANSPORT_COMMANDS) == []
 
@@ -66,9 +82,14 @@ async def test_a_booking_becomes_a_departure_then_an_arrival(
 async def test_port_officers_finish_processing_then_release(simulating: Harness) -> None:
     harness, fid = simulating, str(uuid.uuid4())
     await harness.publish(CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=T0))
-    await harness.publish(Processed(family_unit_id=fid, site="brownsville",
-                                    processed_at=T0 + 2 * HOUR,
-                                    documents=[PreparedDocument(member_id="m-1", kind="parole")]))
+    await harness.publish(
+        Processed(
+            family_unit_id=fid,
+            site="brownsville",
+            processed_at=T0 + 2 * HOUR,
+            documents=[PreparedDocument(member_id="m-1", kind="parole")],
+        )
+    )
     await eventually(lambda: planned(harness) == 2)
 
     harness.clock.advance(2 * HOUR)
@@ -80,7 +101,8 @@ async def test_port_officers_finish_processing_then_release(simulating: Harness)
     assert [name for name, _, _ in both] == ["complete-processing", "release-family"]
 
 
-async def test_the_demo_says_so(make_harness: Callable[..., Harness],
-                                capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_demo_says_so(
+    make_harness: Callable[..., Harness], capsys: pytest.CaptureFixture[str]
+) -> None:
     await make_harness(simulator=True).start()
     await eventually(lambda: "demo: simulated field operations" in capsys.readouterr().out)

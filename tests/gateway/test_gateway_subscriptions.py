@@ -21,8 +21,9 @@ subscription ($family: ID, $after: String) {
 
 
 async def subscribe(harness: Harness, **variables: Any) -> AsyncGenerator[dict[str, Any], None]:
-    results = await schema.subscribe(EVENTS, variable_values=variables,
-                                     context_value=harness.context)
+    results = await schema.subscribe(
+        EVENTS, variable_values=variables, context_value=harness.context
+    )
     assert not hasattr(results, "errors"), results
     async for result in results:  # type: ignore[union-attr]
         assert result.errors is None, result.errors
@@ -87,17 +88,17 @@ async def test_events_arriving_while_replaying_come_once_in_order(harness: Harne
 
 
 async def test_a_malformed_cursor_is_an_error(harness: Harness) -> None:
-    results = await schema.subscribe(EVENTS, variable_values={"after": "soon"},
-                                     context_value=harness.context)
+    results = await schema.subscribe(
+        EVENTS, variable_values={"after": "soon"}, context_value=harness.context
+    )
     result = await anext(results)  # type: ignore[arg-type]
     assert result.errors
     assert "cursor" in result.errors[0].message
 
 
 async def test_a_subscription_without_a_principal_is_refused(harness: Harness) -> None:
-    results = await schema.subscribe(EVENTS, context_value={"gateway": harness.gateway,
-                                                            "principal": None})
+    results = await schema.subscribe(
+        EVENTS, context_value={"gateway": harness.gateway, "principal": None}
+    )
     result = results if hasattr(results, "errors") else await anext(results)  # type: ignore[arg-type]
     assert [e.message for e in result.errors] == ["authentication required"]
-
-

@@ -69,8 +69,15 @@ async def test_a_known_token_gets_the_stream(served: tuple[Harness, str]) -> Non
 
     async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         ack = await init(ws, {"authorization": f"Bearer {harness.admin_token}"})
-        await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                  "payload": {"query": EVENTS, "variables": {"family": fid}}}))
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": EVENTS, "variables": {"family": fid}},
+                }
+            )
+        )
         message = json.loads(await asyncio.wait_for(ws.recv(), 5))
         await ws.send(json.dumps({"id": "1", "type": "complete"}))
 

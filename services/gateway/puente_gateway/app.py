@@ -65,7 +65,8 @@ class Gateway:
         command_id = self.new_id()
         with (
             self.service.tracer.start_as_current_span(
-                _operation(command), kind=SpanKind.SERVER,
+                _operation(command),
+                kind=SpanKind.SERVER,
                 attributes={"puente.command_id": command_id},
             ),
             self.outcomes.expect(command_id, outcomes) as outcome,
@@ -79,9 +80,13 @@ class Gateway:
 
     async def serve_http(self) -> None:
         """Serve the ASGI app with uvicorn until signalled, or cancelled (then gracefully)."""
-        config = uvicorn.Config(self.asgi, host=self.settings.gateway_host,
-                                port=self.settings.gateway_port, lifespan="off",
-                                ws="websockets-sansio")
+        config = uvicorn.Config(
+            self.asgi,
+            host=self.settings.gateway_host,
+            port=self.settings.gateway_port,
+            lifespan="off",
+            ws="websockets-sansio",
+        )
         server = uvicorn.Server(config)
         serving = asyncio.ensure_future(server.serve())
         try:
@@ -122,19 +127,25 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            principal = authenticate(self.gateway.service.engine,
-                                     Request(scope).headers.get("authorization"))
+            principal = authenticate(
+                self.gateway.service.engine, Request(scope).headers.get("authorization")
+            )
             if principal is None:
-                refusal = PlainTextResponse(AUTHENTICATION_REQUIRED, 401,
-                                            headers={"WWW-Authenticate": "Bearer"})
+                refusal = PlainTextResponse(
+                    AUTHENTICATION_REQUIRED, 401, headers={"WWW-Authenticate": "Bearer"}
+                )
                 await refusal(scope, receive, send)
                 return
             scope[_PRINCIPAL] = principal
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> dict[str, Any]:
-        return {"request": request, "response": response, "gateway": self.gateway,
-                "principal": request.scope.get(_PRINCIPAL)}
+        return {
+            "request": request,
+            "response": response,
+            "gateway": self.gateway,
+            "principal": request.scope.get(_PRINCIPAL),
+        }
 
     async def on_ws_connect(self, context: dict[str, Any]) -> UnsetType:
         params = context.get("connection_params") or {}

@@ -35,8 +35,7 @@ def issue_token(engine: Engine, *, name: str, role: str, now: dt.datetime) -> st
     """Store a new token's hash and return the token: the only time it is seen."""
     token = secrets.token_urlsafe(32)
     with Session(engine) as session:
-        session.add(ApiToken(token_hash=hash_token(token), name=name, role=role,
-                             created_at=now))
+        session.add(ApiToken(token_hash=hash_token(token), name=name, role=role, created_at=now))
         session.commit()
     return token
 

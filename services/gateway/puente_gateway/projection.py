@@ -41,8 +41,15 @@ STAGES: Mapping[type[Event], str] = {
 }
 # Events of different topics may arrive out of order; a stage only moves forward, except
 # that a rescheduled appointment really does send the family back to SCHEDULED.
-_RANK = {"REJECTED": 1, "REGISTERED": 1, "SCHEDULED": 2, "TRANSPORT_BOOKED": 3, "ARRIVED": 4,
-         "PROCESSED": 5, "RELEASED": 6}
+_RANK = {
+    "REJECTED": 1,
+    "REGISTERED": 1,
+    "SCHEDULED": 2,
+    "TRANSPORT_BOOKED": 3,
+    "ARRIVED": 4,
+    "PROCESSED": 5,
+    "RELEASED": 6,
+}
 
 
 def short_type(event_type: str) -> str:
@@ -76,8 +83,7 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
     view = session.get(FamilyView, family_unit_id)
     stage = STAGES.get(type(event))
     if view is None:
-        view = FamilyView(id=family_unit_id, stage=stage or "UNKNOWN",
-                          updated_at=ctx.clock.now())
+        view = FamilyView(id=family_unit_id, stage=stage or "UNKNOWN", updated_at=ctx.clock.now())
     elif stage and (isinstance(event, Rescheduled) or _RANK[stage] >= _RANK.get(view.stage, 0)):
         view.stage = stage
     if isinstance(event, Registered | RegistrationUpdated):
@@ -113,5 +119,10 @@ def entries_after(session: Session, cursor: int, family_unit_id: str | None) -> 
 
 def _entry(row: TimelineEntry) -> Entry:
     assert row.cursor is not None
-    return Entry(cursor=row.cursor, event_id=row.event_id, family_unit_id=row.family_unit_id,
-                 type=row.type, occurred_at=row.occurred_at)
+    return Entry(
+        cursor=row.cursor,
+        event_id=row.event_id,
+        family_unit_id=row.family_unit_id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+    )

@@ -263,10 +263,16 @@ async def register_family(info: Info, input: RegisterFamilyInput) -> CommandResu
         status = CommandStatus.ACCEPTED
     elif outcome is not None:
         status = CommandStatus.REJECTED
-        errors = [FieldError(field=camel_path(e["field"]), message=e["message"])
-                  for e in outcome.data.get("errors", [])]
-    return CommandResult(status=status, command_id=strawberry.ID(command_id),
-                         family_unit_id=strawberry.ID(family_unit_id), errors=errors)
+        errors = [
+            FieldError(field=camel_path(e["field"]), message=e["message"])
+            for e in outcome.data.get("errors", [])
+        ]
+    return CommandResult(
+        status=status,
+        command_id=strawberry.ID(command_id),
+        family_unit_id=strawberry.ID(family_unit_id),
+        errors=errors,
+    )
 
 
 async def family_events(
@@ -295,19 +301,22 @@ async def family_events(
 @strawberry.type
 class Query:
     family_unit: FamilyUnit | None = strawberry.field(
-        resolver=family_unit, permission_classes=[Authenticated])
+        resolver=family_unit, permission_classes=[Authenticated]
+    )
 
 
 @strawberry.type
 class Mutation:
     register_family: CommandResult = strawberry.mutation(
-        resolver=register_family, permission_classes=[Authenticated])
+        resolver=register_family, permission_classes=[Authenticated]
+    )
 
 
 @strawberry.type
 class Subscription:
     family_events: AsyncGenerator[FamilyEvent, None] = strawberry.subscription(
-        resolver=family_events, permission_classes=[Authenticated])
+        resolver=family_events, permission_classes=[Authenticated]
+    )
 
 
 schema = strawberry.Schema(

@@ -40,15 +40,22 @@ def plan(event: Event) -> list[tuple[dt.datetime, Command]]:
         fid, booking = event.family_unit_id, event.booking_id
         return [
             (event.departure_at, RecordDeparture(family_unit_id=fid, booking_id=booking)),
-            (event.arrival_at,
-             RecordArrival(family_unit_id=fid, booking_id=booking, site=event.site)),
+            (
+                event.arrival_at,
+                RecordArrival(family_unit_id=fid, booking_id=booking, site=event.site),
+            ),
         ]
     if isinstance(event, CheckedIn):
-        return [(event.checked_in_at + PROCESSING_TAKES,
-                 CompleteProcessing(family_unit_id=event.family_unit_id))]
+        return [
+            (
+                event.checked_in_at + PROCESSING_TAKES,
+                CompleteProcessing(family_unit_id=event.family_unit_id),
+            )
+        ]
     if isinstance(event, Processed):
-        return [(event.processed_at + RELEASE_TAKES,
-                 ReleaseFamily(family_unit_id=event.family_unit_id))]
+        return [
+            (event.processed_at + RELEASE_TAKES, ReleaseFamily(family_unit_id=event.family_unit_id))
+        ]
     return []
 
 
@@ -63,13 +70,15 @@ class Simulator:
     def _plan(self, event: Event, ctx: Context) -> list[Event]:
         trace = inject_current()
         for due_at, command in plan(event):
-            ctx.session.add(FieldAction(
-                due_at=due_at,
-                command_type=command.TYPE,
-                payload=command.model_dump(mode="json"),
-                correlation_id=ctx.envelope.correlation_id,
-                trace=trace,
-            ))
+            ctx.session.add(
+                FieldAction(
+                    due_at=due_at,
+                    command_type=command.TYPE,
+                    payload=command.model_dump(mode="json"),
+                    correlation_id=ctx.envelope.correlation_id,
+                    trace=trace,
+                )
+            )
         return []
 
     async def run(self) -> None:
@@ -84,8 +93,9 @@ class Simulator:
         """Send every command whose time has come; each one and its `done` mark commit together."""
         now = self._service.clock.now()
         with Session(self._service.engine) as session:
-            query = select(FieldAction).where(col(FieldAction.done).is_(False),
-                                              col(FieldAction.due_at) <= now)
+            query = select(FieldAction).where(
+                col(FieldAction.done).is_(False), col(FieldAction.due_at) <= now
+            )
             due = session.exec(query.order_by(col(FieldAction.due_at), col(FieldAction.id))).all()
             for action in due:
                 self._fire(session, action)
@@ -95,12 +105,17 @@ class Simulator:
         command = CONTRACTS[action.command_type].model_validate(action.payload)
         name = action.command_type.split(".")[-2]
         with self._service.tracer.start_as_current_span(
-            f"{name} field", context=extract(action.trace), kind=SpanKind.PRODUCER,
+            f"{name} field",
+            context=extract(action.trace),
+            kind=SpanKind.PRODUCER,
             attributes={"puente.command_type": action.command_type},
         ):
-            envelope = envelope_for(command, source=self._service.name,
-                                    clock=self._service.clock,
-                                    correlation_id=action.correlation_id)
+            envelope = envelope_for(
+                command,
+                source=self._service.name,
+                clock=self._service.clock,
+                correlation_id=action.correlation_id,
+            )
             stage(session, [(envelope, command.TOPIC)], clock=self._service.clock)
             action.done = True
             session.add(action)
