@@ -73,9 +73,8 @@ class Gateway:
         ):
             self.service.submit([command], correlation_id=command_id)
             with contextlib.suppress(TimeoutError):
-                return command_id, await asyncio.wait_for(
-                    outcome, self.settings.outcome_timeout_seconds
-                )
+                async with asyncio.timeout(self.settings.outcome_timeout_seconds):
+                    return command_id, await outcome
         return command_id, None
 
     async def serve_http(self) -> None:

@@ -26,8 +26,19 @@ log = logging.getLogger("puente.bus")
 REDELIVERY_PAUSE_SECONDS = 0.5
 
 
+async def wait_for_wakeup(wakeup: asyncio.Event, seconds: float) -> None:
+    """Wait until `wakeup` is set or `seconds` pass. Uses asyncio.timeout, not wait_for:
+    on Python 3.11 wait_for can swallow a cancellation, leaving a task that never stops."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await wakeup.wait()
+
+
 class Bus(Protocol):
     async def publish(self, message: Message) -> None: ...
+
+    async def publish_batch(self, messages: Sequence[Message]) -> None:
+        """Publish in order; return once every message is acknowledged."""
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None: ...
 
@@ -63,6 +74,10 @@ class EmbeddedBus:
         )
         for wakeup in self._wakeups:
             wakeup.set()
+
+    async def publish_batch(self, messages: Sequence[Message]) -> None:
+        for message in messages:
+            await self.publish(message)
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
         self._subscriptions.append((tuple(topics), group, handler))
@@ -115,8 +130,7 @@ class EmbeddedBus:
                 )
             else:
                 if not batch:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wakeup.wait(), self._poll_seconds)
+                    await wait_for_wakeup(wakeup, self._poll_seconds)
 
 
 def _message(row: tuple[str, str, str, bytes, int]) -> Message:
@@ -146,6 +160,17 @@ class KafkaBus:
         await self.broker.publish(
             message.value, topic=message.topic, key=message.key.encode(), headers=message.headers
         )
+
+    async def publish_batch(self, messages: Sequence[Message]) -> None:
+        """Send all, then wait for all: the idempotent producer keeps each partition in order
+        with several requests in flight, so a batch costs about one round trip, not one each."""
+        pending = [
+            await self.broker.publish(
+                m.value, topic=m.topic, key=m.key.encode(), headers=m.headers, no_confirm=True
+            )
+            for m in messages
+        ]
+        await asyncio.gather(*pending)
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
         from faststream import AckPolicy, Context

@@ -5,7 +5,6 @@ publish re-publishes on restart; nothing is lost."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -16,13 +15,14 @@ from puente_schemas import Command, Envelope, Event
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from puente_runtime.bus import Bus
+from puente_runtime.bus import Bus, wait_for_wakeup
 from puente_runtime.clock import Clock
 from puente_runtime.messages import Message
 from puente_runtime.storage import OutboxRow
 from puente_runtime.tracing import inject_current
 
 log = logging.getLogger("puente.outbox")
+RETRY_SECONDS = 1.0
 
 
 Contract = Command | Event
@@ -98,23 +98,30 @@ class Relay:
     async def run(self) -> None:
         while True:
             self._wakeup.clear()
-            if await self.publish_pending():
+            try:
+                if await self.publish_pending():
+                    continue
+            except Exception:  # the broker may be away: keep the rows and try again
+                log.exception("relay could not publish; retrying in %.1fs", RETRY_SECONDS)
+                await asyncio.sleep(RETRY_SECONDS)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+            await wait_for_wakeup(self._wakeup, self._poll_seconds)
 
-    async def publish_pending(self, limit: int = 200) -> int:
+    async def publish_pending(self, limit: int = 500) -> int:
+        """Publish the oldest unpublished rows in one batch, then mark them sent. A crash in
+        between publishes them again: consumers' inboxes make that harmless."""
         with Session(self._engine) as session:
             query = select(OutboxRow).where(col(OutboxRow.published_at).is_(None))
             rows = session.exec(query.order_by(col(OutboxRow.id)).limit(limit)).all()
+            if any(row.type == self._crash_before for row in rows):
+                log.warning("fault injection: SIGKILL before publishing %s", self._crash_before)
+                os.kill(os.getpid(), signal.SIGKILL)
+            await self._bus.publish_batch(
+                [Message(r.topic, r.key, r.body, headers=json.loads(r.headers)) for r in rows]
+            )
+            now = self._clock.now()
             for row in rows:
-                if row.type == self._crash_before:
-                    log.warning("fault injection: SIGKILL before publishing %s", row.type)
-                    os.kill(os.getpid(), signal.SIGKILL)
-                await self._bus.publish(
-                    Message(row.topic, row.key, row.body, headers=json.loads(row.headers))
-                )
-                row.published_at = self._clock.now()
+                row.published_at = now
                 session.add(row)
-                session.commit()
+            session.commit()
             return len(rows)
