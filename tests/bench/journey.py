@@ -13,6 +13,8 @@ import json
 import os
 import random
 import secrets
+import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -173,4 +175,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks
     asyncio.run(main())

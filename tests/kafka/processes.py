@@ -5,6 +5,7 @@ accelerated clock, writing traces as JSON lines under one var directory."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import importlib
 import os
 import signal
@@ -63,6 +64,12 @@ def subscriptions(var_dir: Path) -> Subscriptions:
         getattr(app, "service", app).engine.dispose()
         found[name] = bus.groups
     return found
+
+
+def _die_with_parent() -> None:
+    """Linux: the service gets SIGKILL when the test process dies, however it dies, so no
+    service outlives its test and acts on the next test's families."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -172,6 +179,7 @@ class Platform:
                 stdin=subprocess.DEVNULL,
                 cwd=self.var_dir,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             self._processes[name] = _Process(popen, log, port)
         await asyncio.gather(*(self._wait_ready(name) for name in names))

@@ -44,6 +44,8 @@ class JsonLinesExporter(SpanExporter):
                 "parent_id": format(span.parent.span_id, "016x") if span.parent else None,
                 "name": span.name,
                 "service": span.resource.attributes.get("service.name"),
+                "start_ns": span.start_time,
+                "end_ns": span.end_time,
                 "attributes": dict(span.attributes or {}),
             }
             self._file.write(json.dumps(record) + "\n")
