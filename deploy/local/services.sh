@@ -7,10 +7,16 @@ cd "$(dirname "$0")/../.."
 VAR=${PUENTE_VAR:-$PWD/var}
 PG=${PUENTE_PG:-postgresql://postgres:puente@127.0.0.1:5432}
 SERVICES=(registration scheduling transport processing notifications gateway)
+# An accelerated clock (PUENTE_CLOCK_SPEED) must be shared: one epoch for every process.
+export PUENTE_CLOCK_EPOCH=${PUENTE_CLOCK_EPOCH:-$(date +%s)}
 mkdir -p "$VAR/log" "$VAR/run"
 
 health_port() { # a fixed port per service: 8101..8106
-  local i; for i in "${!SERVICES[@]}"; do [[ ${SERVICES[$i]} == "$1" ]] && echo $((8101 + i)); done
+  local i
+  for i in "${!SERVICES[@]}"; do
+    if [[ ${SERVICES[$i]} == "$1" ]]; then echo $((8101 + i)); return; fi
+  done
+  return 1
 }
 
 create_database() {
