@@ -92,7 +92,7 @@ class Simulator:
     def fire_due(self) -> int:
         """Send every command whose time has come; each one and its `done` mark commit together."""
         now = self._service.clock.now()
-        with Session(self._service.engine) as session:
+        with Session(self._service.engine, expire_on_commit=False) as session:
             query = select(FieldAction).where(
                 col(FieldAction.done).is_(False), col(FieldAction.due_at) <= now
             )

@@ -159,7 +159,7 @@ class Consumer:
                 kind=SpanKind.CONSUMER,
                 attributes=attributes,
             ),
-            Session(self._engine) as session,
+            Session(self._engine, expire_on_commit=False) as session,
         ):
             if session.get(InboxRow, (self.group, envelope.id)) is not None:
                 return

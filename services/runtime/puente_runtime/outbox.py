@@ -12,7 +12,7 @@ import signal
 from collections.abc import Iterable
 
 from puente_schemas import Command, Envelope, Event
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from puente_runtime.bus import Bus, wait_for_wakeup
@@ -113,15 +113,15 @@ class Relay:
         with Session(self._engine) as session:
             query = select(OutboxRow).where(col(OutboxRow.published_at).is_(None))
             rows = session.exec(query.order_by(col(OutboxRow.id)).limit(limit)).all()
+            if not rows:
+                return 0
             if any(row.type == self._crash_before for row in rows):
                 log.warning("fault injection: SIGKILL before publishing %s", self._crash_before)
                 os.kill(os.getpid(), signal.SIGKILL)
             await self._bus.publish_batch(
                 [Message(r.topic, r.key, r.body, headers=json.loads(r.headers)) for r in rows]
             )
-            now = self._clock.now()
-            for row in rows:
-                row.published_at = now
-                session.add(row)
+            sent = update(OutboxRow).where(col(OutboxRow.id).in_([row.id for row in rows]))
+            session.exec(sent.values(published_at=self._clock.now()))
             session.commit()
             return len(rows)
