@@ -28,9 +28,8 @@ RETRY_SECONDS = 1.0
 Contract = Command | Event
 
 
-def subject_of(contract: Contract) -> str:
+def subject_of(data: dict[str, object]) -> str:
     """Commands and events are keyed by family unit; policy notices by policy."""
-    data = contract.model_dump(mode="json")
     return str(data.get("family_unit_id") or data["policy_id"])
 
 
@@ -42,14 +41,15 @@ def envelope_for(
     cause: Envelope | None = None,
     correlation_id: str | None = None,
 ) -> Envelope:
+    data = contract.model_dump(mode="json")
     envelope = Envelope(
         type=contract.TYPE,
         source=f"/puente/{source}",
         time=clock.now(),
-        subject=subject_of(contract),
+        subject=subject_of(data),
         correlation_id=correlation_id or (cause.correlation_id if cause else ""),
         causation_id=cause.id if cause else None,
-        data=contract.model_dump(mode="json"),
+        data=data,
     )
     if not envelope.correlation_id:
         envelope = envelope.model_copy(update={"correlation_id": envelope.id})
