@@ -112,6 +112,7 @@ class Consumer:
                 break
             except NotYet as error:
                 if self._waited_too_long(envelope.id):
+                    self._first_waited.pop(envelope.id)
                     await self.dead_letter(message, f"gave up waiting: {error}")
                     return
                 if attempt + 1 == self._attempts:
