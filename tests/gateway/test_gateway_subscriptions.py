@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from puente_gateway.schema import schema
-from puente_schemas.events import CheckedIn
+from puente_schemas.events import NoticeDelivered
 
-from .support import T0, Harness, registered
+from .support import Harness, registered
 
 EVENTS = """
 subscription ($family: ID, $after: String) {
@@ -30,8 +30,15 @@ async def subscribe(harness: Harness, **variables: Any) -> AsyncGenerator[dict[s
         yield result.data["familyEvents"]
 
 
-def checked_in(family_unit_id: str) -> CheckedIn:
-    return CheckedIn(family_unit_id=family_unit_id, site="brownsville", checked_in_at=T0)
+def notice(family_unit_id: str) -> NoticeDelivered:
+    """An event that follows no journey step, so any number of them project at once."""
+    return NoticeDelivered(
+        notice_id=str(uuid.uuid4()),
+        family_unit_id=family_unit_id,
+        recipient="shelter",
+        channel="inbox",
+        kind="expected-arrival",
+    )
 
 
 async def projected(harness: Harness, count: int) -> None:
@@ -54,7 +61,7 @@ async def test_reconnecting_with_after_replays_the_missed_then_goes_live(
     fid, other = str(uuid.uuid4()), str(uuid.uuid4())
     first = await harness.publish(registered(fid))
     await harness.publish(registered(other))
-    second = await harness.publish(checked_in(fid))
+    second = await harness.publish(notice(fid))
     await projected(harness, 3)
 
     stream = subscribe(harness, family=fid)
@@ -65,7 +72,7 @@ async def test_reconnecting_with_after_replays_the_missed_then_goes_live(
 
     stream = subscribe(harness, family=fid, after=seen[0]["cursor"])
     replayed = await anext(stream)
-    live = await harness.publish(checked_in(fid))
+    live = await harness.publish(notice(fid))
     following = await asyncio.wait_for(anext(stream), 5)
 
     assert replayed["eventId"] == second.id
@@ -78,7 +85,7 @@ async def test_reconnecting_with_after_replays_the_missed_then_goes_live(
 async def test_events_arriving_while_replaying_come_once_in_order(harness: Harness) -> None:
     fid = str(uuid.uuid4())
     published = [await harness.publish(registered(fid))]
-    published += [await harness.publish(checked_in(fid)) for _ in range(30)]
+    published += [await harness.publish(notice(fid)) for _ in range(30)]
 
     stream = subscribe(harness, family=fid)
     seen = [(await asyncio.wait_for(anext(stream), 5))["eventId"] for _ in published]

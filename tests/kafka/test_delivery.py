@@ -6,7 +6,11 @@ import json
 import uuid
 
 import pytest
-from puente_schemas.events import Registered
+from puente_runtime import SystemClock
+from puente_runtime.outbox import envelope_for
+from puente_schemas import Envelope, Event
+from puente_schemas.common import Location
+from puente_schemas.events import ArrivedAtPort, Registered, Scheduled
 from puente_schemas.topics import REGISTRATION_EVENTS, SCHEDULING_EVENTS, dead_letter_topic
 
 from tests.kafka import broker
@@ -88,3 +92,61 @@ async def test_redelivered_registered_creates_one_appointment(platform: Platform
     assert tap.about(family, topic=DLQ) == []
     appointments = "SELECT count(*) FROM appointment WHERE family_unit_id = %s"
     assert platform.query("scheduling", appointments, family) == [(1,)]
+
+
+async def test_events_before_their_cause_wait_and_hold_up_no_one(
+    platform: Platform, tap: Tap
+) -> None:
+    """Processing hears `scheduled` and `arrived-at-port` before `registered` (other topics
+    may lag): they wait, another family goes through meanwhile, and both check in."""
+    await platform.start("processing")
+    early, other = str(uuid.uuid4()), str(uuid.uuid4())
+    clock = SystemClock()
+
+    async def send(topic: str, envelope: Envelope) -> None:
+        await broker.produce(
+            platform.bootstrap,
+            topic,
+            key=envelope.subject,
+            value=envelope.body(),
+            headers=envelope.headers(),
+        )
+
+    async def send_events(*events: Event) -> None:
+        for event in events:
+            await send(event.TOPIC, envelope_for(event, source="tests", clock=clock))
+
+    def scheduled(family: str) -> Scheduled:
+        return Scheduled(
+            family_unit_id=family,
+            appointment_id=f"a-{family}",
+            site="hidalgo",
+            appointment_at=clock.now(),
+            people=2,
+            origin=Location(city="Reynosa", country="MX"),
+        )
+
+    def arrived(family: str) -> ArrivedAtPort:
+        return ArrivedAtPort(
+            family_unit_id=family, booking_id=f"b-{family}", site="hidalgo", arrived_at=clock.now()
+        )
+
+    await send_events(scheduled(early), arrived(early))
+    await send(REGISTRATION_EVENTS, registered(other))
+    await send_events(scheduled(other), arrived(other))
+    await eventually(
+        lambda: tap.count(other, "checked-in"),
+        timeout=30,
+        what="the other family to check in while the early one waits",
+    )
+    assert tap.count(early, "checked-in") == 0
+
+    await send(REGISTRATION_EVENTS, registered(early))
+    await eventually(
+        lambda: tap.count(early, "checked-in"),
+        timeout=30,
+        what="the early family to check in once registered",
+    )
+    await platform.settle(tap)
+    assert tap.count(early, "checked-in") == 1 and tap.count(other, "checked-in") == 1
+    assert not [r for r in tap.records if r.topic.endswith(".dlq") and r.key in (early, other)]

@@ -9,7 +9,7 @@ import json
 import pytest
 from puente_runtime import Context, EmbeddedBus, NotYet, Service, Settings
 from puente_runtime.outbox import Relay, envelope_for, stage
-from puente_schemas.commands import RecordDeparture
+from puente_schemas.commands import CompleteProcessing, RecordDeparture
 from puente_schemas.events import CheckedIn
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -134,20 +134,56 @@ async def test_a_malformed_message_is_dead_lettered_with_the_reason(world):
     assert reasons[1].startswith("malformed: body is not JSON")
 
 
-async def test_a_message_that_comes_too_early_waits_instead_of_dying(world):
-    bus, sender, behaviour, marks = world
-    attempts = []
+async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_path, clock):
+    """The cause travels on another topic; meanwhile other families and the effect's own
+    family on other topics go on, and the effect's followers on its topic keep their order."""
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
 
-    def not_yet(command, ctx):
-        attempts.append(1)
-        if len(attempts) < 5:
-            raise NotYet("registration not seen yet")
+    def depart(command: RecordDeparture, ctx: Context):
+        causes = select(Mark).where(Mark.family_unit_id == f"cause:{command.family_unit_id}")
+        if command.family_unit_id == "f1" and ctx.session.exec(causes).first() is None:
+            raise NotYet("family f1 not known here yet")
+        ctx.session.add(Mark(family_unit_id=f"{command.family_unit_id}:{command.booking_id}"))
         return []
 
-    behaviour["handle"] = not_yet
-    sender.submit([departure("f1")])
-    await until(lambda: marks() == ["f1"])
-    assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
+    def cause(command: CompleteProcessing, ctx: Context):
+        ctx.session.add(Mark(family_unit_id=f"cause:{command.family_unit_id}"))
+        return []
+
+    receiver = Service(
+        name="receiver",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[Mark],
+        handlers={RecordDeparture: depart, CompleteProcessing: cause},
+    )
+    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
+    await bus.start()
+    for service in (receiver, sender):
+        await service.start()
+
+    def marks() -> list[str]:
+        with Session(receiver.engine) as session:
+            return [m.family_unit_id for m in session.exec(select(Mark).order_by(Mark.id))]
+
+    try:
+        sender.submit(
+            [
+                RecordDeparture(family_unit_id="f1", booking_id="first"),
+                RecordDeparture(family_unit_id="f1", booking_id="second"),
+                RecordDeparture(family_unit_id="f2", booking_id="other"),
+            ]
+        )
+        await until(lambda: marks() == ["f2:other"])
+        sender.submit([CompleteProcessing(family_unit_id="f1")])
+        await until(lambda: marks() == ["f2:other", "cause:f1", "f1:first", "f1:second"])
+        assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
+    finally:
+        for service in (receiver, sender):
+            await service.stop()
+        await bus.stop()
 
 
 async def test_the_outbox_publishes_after_a_crash_exactly_once(tmp_path, clock):

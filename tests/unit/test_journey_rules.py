@@ -98,6 +98,12 @@ def test_a_relative_never_in_mpp_goes_forward_with_an_nta_and_parole():
     assert set(processing.documents_for(relative)) == {"new notice to appear", "parole"}
 
 
+def test_check_in_needs_an_appointment_first():
+    with pytest.raises(processing.OutOfOrder, match="cannot record checked-in"):
+        processing.advance("registered", "checked-in")
+    assert processing.advance("scheduled", "checked-in") == "checked-in"
+
+
 def test_release_before_processing_is_refused():
     with pytest.raises(processing.OutOfOrder, match="cannot record released"):
         processing.advance("checked-in", "released")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 
-from puente_runtime import Context
+from puente_runtime import Context, NotYet
 from puente_runtime.consumer import HandlerFn
 from puente_schemas import EVENTS, Event
 from puente_schemas.events import (
     ArrivedAtPort,
+    CheckedIn,
     Processed,
     Registered,
     RegistrationRejected,
@@ -52,6 +53,19 @@ _RANK = {
 }
 
 
+# The step each event records follows another: an event that arrives before the event of its
+# preceding step (they travel on different topics) waits, so timelines and live feeds keep the
+# order of the journey.
+_FOLLOWS: Mapping[type[Event], str] = {
+    Scheduled: "REGISTERED",
+    TransportBooked: "SCHEDULED",
+    ArrivedAtPort: "TRANSPORT_BOOKED",
+    CheckedIn: "ARRIVED",
+    Processed: "ARRIVED",
+    Released: "PROCESSED",
+}
+
+
 def short_type(event_type: str) -> str:
     """`org.puente.registration.registered.v1` -> `registered`."""
     return event_type.split(".")[-2]
@@ -60,6 +74,7 @@ def short_type(event_type: str) -> str:
 def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list[Event]:
     family_unit_id = getattr(event, "family_unit_id", None)
     if family_unit_id is not None:
+        _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,
@@ -77,6 +92,14 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
         functools.partial(outcomes.settle, ctx.envelope.correlation_id, outcome)
     )
     return []
+
+
+def _wait_for_preceding_step(session: Session, family_unit_id: str, event: Event) -> None:
+    preceding = _FOLLOWS.get(type(event))
+    view = session.get(FamilyView, family_unit_id)
+    reached = _RANK.get(view.stage, 0) if view else 0
+    if preceding and reached < _RANK[preceding]:
+        raise NotYet(f"{type(event).__name__} before {preceding} for {family_unit_id}")
 
 
 def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Context) -> None:

@@ -19,7 +19,7 @@ _BY_CATEGORY = {
     CaseCategory.INACTIVE: (NEW_NTA,),
 }
 
-STEPS = ("scheduled", "checked-in", "processed", "released")
+STEPS = ("registered", "scheduled", "checked-in", "processed", "released")
 
 
 class OutOfOrder(Exception):

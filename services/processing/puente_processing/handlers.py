@@ -52,6 +52,8 @@ def check_in(event: ArrivedAtPort, ctx: Context) -> list[Event]:
     case = _case(ctx, event.family_unit_id)
     if case.step == "checked-in":
         return []
+    if case.step == "registered":  # `scheduled` travels on another topic and is behind
+        raise NotYet(f"no appointment yet for family unit {event.family_unit_id}")
     case.step = domain.advance(case.step, "checked-in")
     case.checked_in_at = event.arrived_at
     ctx.session.add(case)

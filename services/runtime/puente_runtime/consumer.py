@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from puente_runtime import parking
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
 from puente_runtime.messages import Message
@@ -37,10 +37,10 @@ log = logging.getLogger("puente.consumer")
 
 class NotYet(Exception):
     """The message depends on one this consumer has not seen yet (another topic is behind):
-    deliver it again later rather than dead-letter it."""
+    park it until the family's next message is applied, rather than dead-letter it."""
 
 
-TRANSIENT = (OperationalError, ConnectionError, TimeoutError, NotYet)
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Context:
 
 HandlerFn = Callable[[Any, Context], Iterable[Contract]]
 Handlers = Mapping[Any, HandlerFn]
+Decoded = tuple[Envelope, BaseModel, HandlerFn]
 
 
 def describe(error: Exception) -> str:
@@ -90,34 +91,47 @@ class Consumer:
         self._relay = relay
         self._attempts = attempts
         self._backoff = backoff_seconds
-        self._patience = patience_seconds
-        self._first_waited: dict[str, float] = {}
+        self._patience = dt.timedelta(seconds=patience_seconds)
 
     async def __call__(self, message: Message) -> None:
+        decoded = await self._decode(message)
+        if decoded is None:
+            return
+        if parking.is_queue_ahead(self._engine, self.group, message):
+            parking.park(self._engine, self.group, message, "behind a parked message")
+            return
+        if await self._handle(message, decoded):
+            await self._replay(message.key)
+            self._relay.wake()
+
+    async def _decode(self, message: Message) -> Decoded | None:
+        """The envelope, contract and handler, or None: not for us, or dead-lettered."""
         try:
             envelope = Envelope.from_kafka(message.headers, message.value)
             if envelope.type not in self._handlers:
-                return
+                return None
             model, handler = self._handlers[envelope.type]
-            contract = model.model_validate(envelope.data)
+            return envelope, model.model_validate(envelope.data), handler
         except ValidationError as error:
             await self.dead_letter(message, f"malformed: {describe(error)}")
-            return
         except ValueError as error:
             await self.dead_letter(message, f"malformed: {error}")
-            return
+        return None
+
+    async def _handle(
+        self, message: Message, decoded: Decoded, *, parked_id: int | None = None
+    ) -> bool:
+        """Apply with retries; park what comes before its cause. True when applied."""
+        envelope, contract, handler = decoded
+        reason = ""
         for attempt in range(self._attempts):
             try:
-                self._apply(envelope, contract, handler, message)
-                break
+                self._apply(envelope, contract, handler, message, parked_id=parked_id)
+                return True
             except NotYet as error:
-                if self._waited_too_long(envelope.id):
-                    self._first_waited.pop(envelope.id)
-                    await self.dead_letter(message, f"gave up waiting: {error}")
-                    return
-                if attempt + 1 == self._attempts:
-                    raise
-                await asyncio.sleep(self._backoff * 2**attempt)
+                if parked_id is None:
+                    parking.park(self._engine, self.group, message, str(error))
+                return False
             except TRANSIENT:
                 if attempt + 1 == self._attempts:
                     raise
@@ -132,19 +146,51 @@ class Consumer:
                     type(error).__name__,
                 )
                 await asyncio.sleep(self._backoff * 2**attempt)
-        else:
-            await self.dead_letter(message, f"failed after {self._attempts} attempts: {reason}")
-            return
-        self._first_waited.pop(envelope.id, None)
-        self._relay.wake()
+        await self.dead_letter(message, f"failed after {self._attempts} attempts: {reason}")
+        if parked_id is not None:
+            parking.remove(self._engine, parked_id)
+        return False
 
-    def _waited_too_long(self, event_id: str) -> bool:
-        """A message may wait for its cause on another topic, but not forever."""
-        first = self._first_waited.setdefault(event_id, time.monotonic())
-        return time.monotonic() - first > self._patience
+    async def _replay(self, subject: str) -> None:
+        """Try the family's parked messages again, oldest first, until none moves; a message
+        still waiting keeps the later ones of its topic waiting behind it."""
+        progress = True
+        while progress:
+            progress, waiting_topics = False, set()
+            for row in parking.parked(self._engine, self.group, subject):
+                assert row.id is not None
+                if row.topic in waiting_topics:
+                    continue
+                message = row.message()
+                decoded = await self._decode(message)
+                if decoded is None:
+                    parking.remove(self._engine, row.id)
+                elif await self._handle(message, decoded, parked_id=row.id):
+                    progress = True
+                else:
+                    waiting_topics.add(row.topic)
+
+    async def sweep(self) -> None:
+        """Dead-letter what waited longer than the patience period for its cause."""
+        for row in parking.expired(self._engine, self.group, self._patience):
+            assert row.id is not None
+            await self.dead_letter(row.message(), f"gave up waiting: {row.reason}")
+            parking.remove(self._engine, row.id)
+            await self._replay(row.subject)  # what queued behind it may go now
+
+    async def sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(max(self._patience.total_seconds() / 4, 0.05))
+            await self.sweep()
 
     def _apply(
-        self, envelope: Envelope, contract: BaseModel, handler: HandlerFn, message: Message
+        self,
+        envelope: Envelope,
+        contract: BaseModel,
+        handler: HandlerFn,
+        message: Message,
+        *,
+        parked_id: int | None = None,
     ) -> None:
         attributes = {
             "messaging.system": "kafka",
@@ -162,19 +208,25 @@ class Consumer:
             ),
             Session(self._engine, expire_on_commit=False) as session,
         ):
-            if session.get(InboxRow, (self.group, envelope.id)) is not None:
-                return
+            if parked_id is not None:
+                parking.unpark(session, parked_id)
             context = Context(session=session, clock=self._clock, envelope=envelope)
-            outgoing = [
-                (envelope_for(c, source=self.service, clock=self._clock, cause=envelope), c.TOPIC)
-                for c in handler(contract, context)
-            ]
-            session.add(
-                InboxRow(
-                    consumer=self.group, event_id=envelope.id, applied_at=dt.datetime.now(dt.UTC)
+            if session.get(InboxRow, (self.group, envelope.id)) is None:
+                outgoing = [
+                    (
+                        envelope_for(c, source=self.service, clock=self._clock, cause=envelope),
+                        c.TOPIC,
+                    )
+                    for c in handler(contract, context)
+                ]
+                session.add(
+                    InboxRow(
+                        consumer=self.group,
+                        event_id=envelope.id,
+                        applied_at=dt.datetime.now(dt.UTC),
+                    )
                 )
-            )
-            stage(session, outgoing, clock=self._clock)
+                stage(session, outgoing, clock=self._clock)
             session.commit()
         for callback in context.after_commit:
             callback()

@@ -65,6 +65,7 @@ class Service:
             patience_seconds=self.settings.wait_for_cause_seconds,
         )
         self.bus.subscribe(consumer.topics, group, consumer)
+        self.also_run(consumer.sweep_forever)
         return consumer
 
     def also_run(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:

@@ -38,7 +38,9 @@ def make_engine(url: str, tables: Sequence[type[SQLModel]]) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    chosen = [OutboxRow, InboxRow, *tables]
+    from puente_runtime.parking import ParkedRow
+
+    chosen = [OutboxRow, InboxRow, ParkedRow, *tables]
     SQLModel.metadata.create_all(engine, tables=[m.__table__ for m in chosen])  # type: ignore[attr-defined]
     return engine
 
