@@ -97,11 +97,13 @@ class Consumer:
         decoded = await self._decode(message)
         if decoded is None:
             return
-        if parking.is_queue_ahead(self._engine, self.group, message):
+        waiting = parking.parked(self._engine, self.group, message.key)
+        if any(row.topic == message.topic for row in waiting):
             parking.park(self._engine, self.group, message, "behind a parked message")
             return
         if await self._handle(message, decoded):
-            await self._replay(message.key)
+            if waiting:
+                await self._replay(message.key)
             self._relay.wake()
 
     async def _decode(self, message: Message) -> Decoded | None:

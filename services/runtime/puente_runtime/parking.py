@@ -58,17 +58,6 @@ def park(engine: Engine, consumer: str, message: Message, reason: str) -> None:
         session.commit()
 
 
-def is_queue_ahead(engine: Engine, consumer: str, message: Message) -> bool:
-    """Whether an earlier message of the same family on the same topic is parked."""
-    query = select(ParkedRow.id).where(
-        ParkedRow.consumer == consumer,
-        ParkedRow.subject == message.key,
-        ParkedRow.topic == message.topic,
-    )
-    with Session(engine) as session:
-        return session.exec(query.limit(1)).first() is not None
-
-
 def parked(engine: Engine, consumer: str, subject: str) -> Sequence[ParkedRow]:
     query = select(ParkedRow).where(ParkedRow.consumer == consumer, ParkedRow.subject == subject)
     with Session(engine) as session:
