@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, event
 from sqlmodel import Field, SQLModel, create_engine
 
+from puente_runtime.parking import ParkedRow
+
 
 class OutboxRow(SQLModel, table=True):
     __tablename__ = "outbox"
@@ -38,8 +40,6 @@ def make_engine(url: str, tables: Sequence[type[SQLModel]]) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    from puente_runtime.parking import ParkedRow
-
     chosen = [OutboxRow, InboxRow, ParkedRow, *tables]
     SQLModel.metadata.create_all(engine, tables=[m.__table__ for m in chosen])  # type: ignore[attr-defined]
     return engine
