@@ -14,17 +14,51 @@ from puente_schemas.topics import EVENT_SOURCES, events_topic
 Contract = type[Command] | type[Event]
 
 CONSUMES: dict[str, tuple[Contract, ...]] = {
-    "registration": (c.RegisterFamily, e.Released),
-    "scheduling": (e.Registered,),
-    "transport": (e.Scheduled, c.RecordDeparture, c.RecordArrival),
+    "registration": (
+        c.RegisterFamily,
+        c.AddFamilyMember,
+        c.UpdateLocation,
+        c.RecordCallback,
+        c.RequestExpedite,
+        c.DecideExpedite,
+        e.Released,
+    ),
+    "scheduling": (
+        e.Registered,
+        e.RegistrationUpdated,
+        e.ExpediteDecided,
+        e.TransportFailed,
+        e.PolicyEffective,
+    ),
+    "transport": (
+        e.Scheduled,
+        e.Rescheduled,
+        e.ScheduleCancelled,
+        c.RecordDeparture,
+        c.RecordArrival,
+        c.ReportMissedPickup,
+        c.ReportDelay,
+    ),
     "processing": (
         e.Registered,
+        e.RegistrationUpdated,
         e.Scheduled,
+        e.Rescheduled,
+        e.ScheduleCancelled,
         e.ArrivedAtPort,
         c.CompleteProcessing,
         c.ReleaseFamily,
+        c.RequestAttorneyAccess,
+        c.UpdateShelterCapacity,
+        c.ConfirmShelterArrival,
     ),
-    "notifications": (e.Registered, e.Scheduled, e.Released),
+    "notifications": (
+        e.Registered,
+        e.ShelterAssigned,
+        e.Released,
+        e.AttorneyAccessDecided,
+        c.AnnouncePolicy,
+    ),
     "gateway": EVENTS,
 }
 

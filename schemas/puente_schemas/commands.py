@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from puente_schemas.common import CaseCategory, Channel, Contract
+from puente_schemas.common import CaseCategory, Channel, Contract, PartnerKind, PolicyChanges
 from puente_schemas.topics import (
     NOTIFICATIONS_COMMANDS,
     PROCESSING_COMMANDS,
@@ -47,6 +47,71 @@ class RegisterFamily(Command):
     channel: Channel
     current_location: LocationInput
     members: list[MemberInput] = Field(default_factory=list)
+    registration_code_hash: str | None = None
+    organisation_id: str | None = None
+    consent: list[PartnerKind] = Field(default_factory=list)
+
+
+class AddFamilyMember(Command):
+    TYPE = event_type("registration", "add-family-member")
+    TOPIC = REGISTRATION_COMMANDS
+    family_unit_id: str
+    member: MemberInput
+
+
+class UpdateLocation(Command):
+    TYPE = event_type("registration", "update-location")
+    TOPIC = REGISTRATION_COMMANDS
+    family_unit_id: str
+    current_location: LocationInput
+
+
+class RecordCallback(Command):
+    """A hotline operator reports a call-back: made (with its outcome) or not reached."""
+
+    TYPE = event_type("registration", "record-callback")
+    TOPIC = REGISTRATION_COMMANDS
+    callback_id: str
+    operator: str
+    outcome: str
+
+
+class RequestExpedite(Command):
+    TYPE = event_type("registration", "request-expedite")
+    TOPIC = REGISTRATION_COMMANDS
+    request_id: str
+    family_unit_id: str
+    criterion: str
+    note: str
+    organisation_id: str
+
+
+class DecideExpedite(Command):
+    TYPE = event_type("registration", "decide-expedite")
+    TOPIC = REGISTRATION_COMMANDS
+    request_id: str
+    granted: bool
+    reason: str
+    organisation_id: str
+
+
+class ReportMissedPickup(Command):
+    """A transport operator reports that the family was not at the pick-up point."""
+
+    TYPE = event_type("transport", "report-missed-pickup")
+    TOPIC = TRANSPORT_COMMANDS
+    family_unit_id: str
+    booking_id: str
+
+
+class ReportDelay(Command):
+    """A transport operator reports that the vehicle runs late."""
+
+    TYPE = event_type("transport", "report-delay")
+    TOPIC = TRANSPORT_COMMANDS
+    family_unit_id: str
+    booking_id: str
+    delay_minutes: int
 
 
 class RecordDeparture(Command):
@@ -85,19 +150,54 @@ class ReleaseFamily(Command):
     destination: str | None = None
 
 
+class RequestAttorneyAccess(Command):
+    """An attorney of record asks to reach their client during processing."""
+
+    TYPE = event_type("processing", "request-attorney-access")
+    TOPIC = PROCESSING_COMMANDS
+    request_id: str
+    family_unit_id: str
+    attorney_organisation_id: str
+
+
+class UpdateShelterCapacity(Command):
+    TYPE = event_type("processing", "update-shelter-capacity")
+    TOPIC = PROCESSING_COMMANDS
+    shelter_id: str
+    beds: int
+
+
+class ConfirmShelterArrival(Command):
+    TYPE = event_type("processing", "confirm-shelter-arrival")
+    TOPIC = PROCESSING_COMMANDS
+    family_unit_id: str
+    shelter_id: str
+
+
 class AnnouncePolicy(Command):
     TYPE = event_type("notifications", "announce-policy")
     TOPIC = NOTIFICATIONS_COMMANDS
     policy_id: str
     title: str
     effective_at: dt.datetime
+    changes: PolicyChanges = Field(default_factory=PolicyChanges)
 
 
 COMMANDS: tuple[type[Command], ...] = (
     RegisterFamily,
+    AddFamilyMember,
+    UpdateLocation,
+    RecordCallback,
+    RequestExpedite,
+    DecideExpedite,
+    ReportMissedPickup,
+    ReportDelay,
     RecordDeparture,
     RecordArrival,
     CompleteProcessing,
     ReleaseFamily,
+    RequestAttorneyAccess,
+    UpdateShelterCapacity,
+    ConfirmShelterArrival,
     AnnouncePolicy,
 )

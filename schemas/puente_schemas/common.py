@@ -34,9 +34,26 @@ class Channel(StrEnum):
     ATTORNEY = "attorney"
 
 
+class PartnerKind(StrEnum):
+    """The kinds of partner organisation; consent names which kinds may see a family's record."""
+
+    DHS = "dhs"
+    DOJ = "doj"
+    STATE = "state"
+    UNHCR = "unhcr"
+    IOM = "iom"
+    SHELTER = "shelter"
+    LEGAL_PROVIDER = "legal_provider"
+    HOTLINE = "hotline"
+
+
 class Location(Contract):
     city: str
     country: CountryCode
+
+    @property
+    def inside_us(self) -> bool:
+        return self.country == "US"
 
 
 class Member(Contract):
@@ -52,8 +69,25 @@ class Member(Contract):
     case_category: CaseCategory | None = None
     language: LanguageCode
     needs_interpreter: bool = False
+    legal_action: str | None = None
 
 
 class FieldError(Contract):
     field: str
     message: str
+
+
+class SiteChange(Contract):
+    """Open or close a processing site, or change its daily capacity in people."""
+
+    site: str
+    open: bool | None = None
+    capacity_per_day: int | None = None
+
+
+class PolicyChanges(Contract):
+    """What a policy changes when it takes effect; every part is optional."""
+
+    sites: list[SiteChange] = []
+    eligible_categories: list[CaseCategory] | None = None
+    min_notice_hours: float | None = None

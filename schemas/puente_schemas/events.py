@@ -5,13 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from puente_schemas.common import Channel, Contract, FieldError, Location, Member
+from puente_schemas.common import (
+    Channel,
+    Contract,
+    FieldError,
+    Location,
+    Member,
+    PartnerKind,
+    PolicyChanges,
+)
 from puente_schemas.topics import event_type, events_topic
 
 
 class Event(Contract):
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
+
+
+class CommandRejected(Event):
+    """A command the owning service refused; `command` is its CloudEvents type. Nothing changed."""
+
+    command: str
+    family_unit_id: str | None = None
+    errors: list[FieldError]
 
 
 class Registered(Event):
@@ -22,6 +38,12 @@ class Registered(Event):
     current_location: Location
     members: list[Member]
     registered_at: dt.datetime
+    # SHA-256 of the registrant's lookup code; the code itself is only ever shown to them.
+    registration_code_hash: str | None = None
+    # The organisation that entered the registration (shelter, registration point, attorney).
+    organisation_id: str | None = None
+    consent: list[PartnerKind] = []
+    consent_recorded_at: dt.datetime | None = None
 
 
 class RegistrationUpdated(Event):
@@ -30,6 +52,73 @@ class RegistrationUpdated(Event):
     family_unit_id: str
     current_location: Location
     members: list[Member]
+    reason: str = ""
+
+
+class DuplicateFlagged(Event):
+    """A likely duplicate (same birth date, similar names): for a person to review, never merged."""
+
+    TYPE = event_type("registration", "duplicate-flagged")
+    TOPIC = events_topic("registration")
+    family_unit_id: str
+    member_id: str
+    candidate_family_unit_ids: list[str]
+    reason: str
+
+
+class RegistrationCommandRejected(CommandRejected):
+    TYPE = event_type("registration", "command-rejected")
+    TOPIC = events_topic("registration")
+
+
+class CallbackBooked(Event):
+    TYPE = event_type("registration", "callback-booked")
+    TOPIC = events_topic("registration")
+    callback_id: str
+    family_unit_id: str
+    due_at: dt.datetime
+    operator: str
+    rebooked_from: str | None = None
+
+
+class CallbackRecorded(Event):
+    TYPE = event_type("registration", "callback-recorded")
+    TOPIC = events_topic("registration")
+    callback_id: str
+    family_unit_id: str
+    operator: str
+    outcome: str
+    made_at: dt.datetime
+
+
+class CallbackMissed(Event):
+    TYPE = event_type("registration", "callback-missed")
+    TOPIC = events_topic("registration")
+    callback_id: str
+    family_unit_id: str
+    operator: str
+    due_at: dt.datetime
+
+
+class ExpediteRequested(Event):
+    TYPE = event_type("registration", "expedite-requested")
+    TOPIC = events_topic("registration")
+    request_id: str
+    family_unit_id: str
+    criterion: str
+    note: str
+    requested_by: str
+    requested_at: dt.datetime
+
+
+class ExpediteAwaitingSecondApproval(Event):
+    """Granted by the organisation that asked: another organisation must approve it too."""
+
+    TYPE = event_type("registration", "expedite-awaiting-second-approval")
+    TOPIC = events_topic("registration")
+    request_id: str
+    family_unit_id: str
+    approved_by: str
 
 
 class RegistrationRejected(Event):
@@ -46,6 +135,61 @@ class ExpediteDecided(Event):
     criterion: str
     granted: bool
     reason: str
+    request_id: str | None = None
+    decided_by: list[str] = []
+    decided_at: dt.datetime | None = None
+
+
+class QueuePlace(Contract):
+    """Where a family stands in the fair queue: everything an auditor needs to check the order.
+
+    Families go in order of `expedite_granted_at` (granted expedites first, in order of grant),
+    then `earliest_enrollment`, then `registered_at`. `queued_at` is when the family joined
+    this site's queue (registration, eligibility, a move after a closure or failed transport).
+    """
+
+    earliest_enrollment: dt.date | None
+    registered_at: dt.datetime
+    expedite_granted_at: dt.datetime | None = None
+    queued_at: dt.datetime
+
+
+class Site(Contract):
+    """A processing site: a port of entry or a US consulate."""
+
+    id: str
+    name: str
+    kind: str
+    latitude: float
+    longitude: float
+    capacity_per_day: int
+    open_weekdays: list[int]
+    open: bool
+
+
+class SiteUpdated(Event):
+    TYPE = event_type("scheduling", "site-updated")
+    TOPIC = events_topic("scheduling")
+    site: Site
+    reason: str
+
+
+class Waitlisted(Event):
+    """The family waits in line at `site`: for capacity, or (not `eligible`) for its phase."""
+
+    TYPE = event_type("scheduling", "waitlisted")
+    TOPIC = events_topic("scheduling")
+    family_unit_id: str
+    site: str | None
+    people: int
+    eligible: bool
+    place: QueuePlace
+    reason: str
+
+
+class SchedulingCommandRejected(CommandRejected):
+    TYPE = event_type("scheduling", "command-rejected")
+    TOPIC = events_topic("scheduling")
 
 
 class Scheduled(Event):
@@ -57,6 +201,8 @@ class Scheduled(Event):
     appointment_at: dt.datetime
     people: int
     origin: Location
+    place: QueuePlace | None = None
+    decided_at: dt.datetime | None = None
 
 
 class Rescheduled(Event):
@@ -68,6 +214,8 @@ class Rescheduled(Event):
     appointment_at: dt.datetime
     people: int
     origin: Location
+    place: QueuePlace | None = None
+    decided_at: dt.datetime | None = None
     reason: str
 
 
@@ -93,6 +241,34 @@ class TransportBooked(Event):
     seats: int
     cost_to_family: int = 0
     travel_documents: list[str]
+    route_id: str | None = None
+    vehicle_id: str | None = None
+    escorted_convoy: bool = False
+    risk: str | None = None
+
+
+class TransportDeparted(Event):
+    TYPE = event_type("transport", "transport-departed")
+    TOPIC = events_topic("transport")
+    family_unit_id: str
+    booking_id: str
+    departed_at: dt.datetime
+    expected_arrival_at: dt.datetime
+
+
+class BookingCancelled(Event):
+    """Seats given back: the appointment was cancelled or moved."""
+
+    TYPE = event_type("transport", "booking-cancelled")
+    TOPIC = events_topic("transport")
+    family_unit_id: str
+    booking_id: str
+    reason: str
+
+
+class TransportCommandRejected(CommandRejected):
+    TYPE = event_type("transport", "command-rejected")
+    TOPIC = events_topic("transport")
 
 
 class TransportFailed(Event):
@@ -110,6 +286,21 @@ class ArrivedAtPort(Event):
     booking_id: str
     site: str
     arrived_at: dt.datetime
+
+
+class DocumentStatus(Contract):
+    member_id: str
+    kind: str
+    status: str
+
+
+class DocumentsPrepared(Event):
+    """The documents each member needs, and how far each one is (`ready` or `pending`)."""
+
+    TYPE = event_type("processing", "documents-prepared")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    documents: list[DocumentStatus]
 
 
 class CheckedIn(Event):
@@ -142,6 +333,84 @@ class Released(Event):
     released_at: dt.datetime
     destination: str
     on_parole: bool = True
+    shelter_id: str | None = None
+    court: str | None = None
+    onward_travel: list[str] = []
+    # What the family may apply for after release, in its language (work authorization, fees).
+    after_release: str | None = None
+    language: str | None = None
+
+
+class ProcessingOverdue(Event):
+    TYPE = event_type("processing", "processing-overdue")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    site: str
+    checked_in_at: dt.datetime
+    target_hours: float
+
+
+class CourtAssigned(Event):
+    TYPE = event_type("processing", "court-assigned")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    court: str
+    destination: str
+
+
+class AttorneyAccessDecided(Event):
+    TYPE = event_type("processing", "attorney-access-decided")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    request_id: str
+    attorney_organisation_id: str
+    granted: bool
+    reason: str
+
+
+class Shelter(Contract):
+    id: str
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+    beds: int
+    beds_free: int
+    services: list[str]
+
+
+class ShelterUpdated(Event):
+    TYPE = event_type("processing", "shelter-updated")
+    TOPIC = events_topic("processing")
+    shelter: Shelter
+
+
+class ShelterAssigned(Event):
+    """A shelter expects the family: size, languages and needs, never names or legal history."""
+
+    TYPE = event_type("processing", "shelter-assigned")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    shelter_id: str
+    site: str
+    expected_at: dt.datetime
+    people: int
+    languages: list[str]
+    needs_interpreter: bool
+    needs: list[str] = []
+
+
+class ShelterArrivalConfirmed(Event):
+    TYPE = event_type("processing", "shelter-arrival-confirmed")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    shelter_id: str
+    confirmed_at: dt.datetime
+
+
+class ProcessingCommandRejected(CommandRejected):
+    TYPE = event_type("processing", "command-rejected")
+    TOPIC = events_topic("processing")
 
 
 class PolicyAnnounced(Event):
@@ -150,6 +419,7 @@ class PolicyAnnounced(Event):
     policy_id: str
     title: str
     effective_at: dt.datetime
+    changes: PolicyChanges = PolicyChanges()
 
 
 class PolicyEffective(Event):
@@ -157,6 +427,7 @@ class PolicyEffective(Event):
     TOPIC = events_topic("notifications")
     policy_id: str
     title: str
+    changes: PolicyChanges = PolicyChanges()
 
 
 class NoticeDelivered(Event):
@@ -177,22 +448,49 @@ class DeliveryFailed(Event):
     reason: str
 
 
+class NotificationsCommandRejected(CommandRejected):
+    TYPE = event_type("notifications", "command-rejected")
+    TOPIC = events_topic("notifications")
+
+
 EVENTS: tuple[type[Event], ...] = (
     Registered,
     RegistrationUpdated,
     RegistrationRejected,
+    DuplicateFlagged,
+    CallbackBooked,
+    CallbackRecorded,
+    CallbackMissed,
+    ExpediteRequested,
+    ExpediteAwaitingSecondApproval,
     ExpediteDecided,
+    RegistrationCommandRejected,
+    SiteUpdated,
+    Waitlisted,
     Scheduled,
     Rescheduled,
     ScheduleCancelled,
+    SchedulingCommandRejected,
     TransportBooked,
+    TransportDeparted,
     TransportFailed,
+    BookingCancelled,
     ArrivedAtPort,
+    TransportCommandRejected,
+    DocumentsPrepared,
     CheckedIn,
     Processed,
+    ProcessingOverdue,
+    CourtAssigned,
     Released,
+    AttorneyAccessDecided,
+    ShelterUpdated,
+    ShelterAssigned,
+    ShelterArrivalConfirmed,
+    ProcessingCommandRejected,
     PolicyAnnounced,
     PolicyEffective,
     NoticeDelivered,
     DeliveryFailed,
+    NotificationsCommandRejected,
 )

@@ -48,6 +48,15 @@ PORTS: dict[str, Place] = {
     "brownsville": Place("Brownsville", "US", 25.90, -97.50),
 }
 
+# US consulates that can process families far from the border (DOMAIN.md, rule 4).
+CONSULATES: dict[str, Place] = {
+    "consulate-mexico-city": Place("US Embassy Mexico City", "MX", 19.43, -99.17),
+    "consulate-monterrey": Place("US Consulate General Monterrey", "MX", 25.67, -100.35),
+}
+
+# Every place that can process a family: the site ids scheduling and policies may name.
+SITE_PLACES: dict[str, Place] = PORTS | CONSULATES
+
 
 def city(name: str) -> Place | None:
     return CITIES.get(name.strip().casefold())
