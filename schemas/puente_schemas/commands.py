@@ -71,6 +71,7 @@ class RecordCallback(Command):
 
     TYPE = event_type("registration", "record-callback")
     TOPIC = REGISTRATION_COMMANDS
+    family_unit_id: str
     callback_id: str
     operator: str
     outcome: str
@@ -89,6 +90,7 @@ class RequestExpedite(Command):
 class DecideExpedite(Command):
     TYPE = event_type("registration", "decide-expedite")
     TOPIC = REGISTRATION_COMMANDS
+    family_unit_id: str
     request_id: str
     granted: bool
     reason: str

@@ -5,7 +5,7 @@ from puente_runtime.bus import Bus, EmbeddedBus, KafkaBus
 from puente_runtime.clock import AcceleratedClock, Clock, FakeClock, SystemClock
 from puente_runtime.consumer import Consumer, Context, Handlers, NotYet, describe
 from puente_runtime.messages import Message
-from puente_runtime.service import Service
+from puente_runtime.service import Service, Timed
 from puente_runtime.settings import Settings
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "Service",
     "Settings",
     "SystemClock",
+    "Timed",
     "describe",
 ]

@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 from collections.abc import Iterable
+from typing import Any, TypeAlias
 
 from puente_schemas import Command, Envelope, Event
 from sqlalchemy import Engine, update
@@ -25,12 +26,22 @@ log = logging.getLogger("puente.outbox")
 RETRY_SECONDS = 1.0
 
 
-Contract = Command | Event
+Contract: TypeAlias = Command | Event
+
+# What keys a message that is not about one family: its policy, site or shelter.
+_OTHER_SUBJECTS = ("policy_id", "shelter_id", "site", "shelter")
 
 
-def subject_of(data: dict[str, object]) -> str:
-    """Commands and events are keyed by family unit; policy notices by policy."""
-    return str(data.get("family_unit_id") or data["policy_id"])
+def subject_of(data: dict[str, Any]) -> str:
+    """Commands and events are keyed by family unit, so one family's messages stay in order;
+    the rest by policy, site or shelter."""
+    if data.get("family_unit_id"):
+        return str(data["family_unit_id"])
+    for name in _OTHER_SUBJECTS:
+        value = data.get(name)
+        if value:
+            return str(value["id"] if isinstance(value, dict) else value)
+    raise ValueError(f"no subject: none of family_unit_id, {', '.join(_OTHER_SUBJECTS)}")
 
 
 def envelope_for(

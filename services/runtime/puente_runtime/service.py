@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
@@ -19,6 +20,9 @@ from puente_runtime.outbox import Contract, Relay, envelope_for, stage
 from puente_runtime.settings import Settings
 from puente_runtime.storage import make_engine
 from puente_runtime.tracing import make_tracer
+
+# Clock-driven work: given the open session and the time, change state and return events.
+Timed = Callable[[Session, dt.datetime], list[Contract]]
 
 
 class Service:
@@ -76,11 +80,42 @@ class Service:
         self, contracts: Iterable[Contract], *, correlation_id: str | None = None
     ) -> list[Envelope]:
         """Store commands or events this service originates (not in answer to a message)."""
-        contracts = list(contracts)
+        with Session(self.engine) as session:
+            envelopes = self._stage(session, list(contracts), correlation_id=correlation_id)
+            session.commit()
+        self.relay.wake()
+        return envelopes
+
+    def every(self, period: dt.timedelta, work: Timed) -> None:
+        """Run `work(session, now)` every `period` of the service's clock, from `start()`.
+
+        Each run is one transaction: the state `work` changes and the events it returns are
+        committed together (outbox), so a crash repeats a run and never half-applies one.
+        """
+
+        async def loop() -> None:
+            while True:
+                self.run_now(work)
+                await self.clock.sleep_until(self.clock.now() + period)
+
+        self.also_run(loop)
+
+    def run_now(self, work: Timed) -> list[Envelope]:
+        """One run of timed `work` (what `every` does each period; tests call it directly)."""
         with (
-            self.tracer.start_as_current_span("submit", kind=SpanKind.PRODUCER),
+            self.tracer.start_as_current_span(work.__name__),
             Session(self.engine) as session,
         ):
+            envelopes = self._stage(session, work(session, self.clock.now()))
+            session.commit()
+        if envelopes:
+            self.relay.wake()
+        return envelopes
+
+    def _stage(
+        self, session: Session, contracts: list[Contract], *, correlation_id: str | None = None
+    ) -> list[Envelope]:
+        with self.tracer.start_as_current_span("submit", kind=SpanKind.PRODUCER):
             envelopes = [
                 envelope_for(c, source=self.name, clock=self.clock, correlation_id=correlation_id)
                 for c in contracts
@@ -90,8 +125,6 @@ class Service:
                 [(e, c.TOPIC) for e, c in zip(envelopes, contracts, strict=True)],
                 clock=self.clock,
             )
-            session.commit()
-        self.relay.wake()
         return envelopes
 
     def ready(self) -> bool:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     outcome_timeout_seconds: float = 5.0
     simulator: bool = False
     min_notice_hours: float = 24.0
+    policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
 
     def database_for(self, service: str) -> str:
         """One database per service: the URL given, or a SQLite file under var/."""
