@@ -2,88 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
-import httpx
-import pytest
-from puente_platform import create_platform
 from puente_registration.tables import FamilyRow, PersonRow
-from puente_runtime import AcceleratedClock, EmbeddedBus, Settings
 from puente_schemas import Envelope
-from puente_schemas.topics import ALL_EVENT_TOPICS, REGISTRATION_COMMANDS
+from puente_schemas.topics import REGISTRATION_COMMANDS
 from sqlmodel import Session, select
 
 from tests.gateway.support import eventually
-
-REGISTER = """
-mutation($input: RegisterFamilyInput!) {
-  registerFamily(input: $input) { status commandId familyUnitId errors { field message } }
-}"""
-FAMILY = """query($id: ID!) { familyUnit(id: $id) { stage appointment { site } } }"""
-
-
-def member(a_number: str | None, **changes: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "givenName": "Ana",
-        "familyName": "López",
-        "birthDate": "1990-03-01",
-        "inMpp": True,
-        "aNumber": a_number,
-        "mppEnrollmentDate": "2019-06-03",
-        "caseCategory": "ACTIVE",
-        "language": "spa",
-        "needsInterpreter": False,
-    }
-    return values | changes
-
-
-CHILD = member(
-    None,
-    givenName="Luis",
-    birthDate="2018-09-09",
-    inMpp=False,
-    mppEnrollmentDate=None,
-    caseCategory=None,
-)
-
-
-@pytest.fixture
-async def platform(tmp_path):
-    # 100,000x: a day passes in under a second, so the journey takes a few seconds.
-    settings = Settings(var_dir=tmp_path, simulator=True, relay_poll_seconds=0.05)
-    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
-    built = create_platform(
-        settings=settings, bus=bus, clock=AcceleratedClock(speed=100_000, epoch=time.time())
-    )
-    await bus.start()
-    for service in built.all_services:
-        await service.start()
-    token = (tmp_path / "admin.token").read_text().strip()
-    transport = httpx.ASGITransport(app=built.gateway.asgi)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://puente", headers={"authorization": f"Bearer {token}"}
-    ) as client:
-
-        async def graphql(query: str, **variables: object) -> dict:
-            answer = await client.post("/graphql", json={"query": query, "variables": variables})
-            assert answer.status_code == 200, answer.text
-            assert "errors" not in answer.json(), answer.json()
-            return answer.json()["data"]
-
-        yield built, bus, graphql
-    for service in built.all_services:
-        await service.stop()
-    await bus.stop()
-
-
-def events_for(bus: EmbeddedBus, family_unit_id: str) -> Counter[str]:
-    return Counter(
-        m.headers["ce_type"].split(".")[-2]
-        for topic in ALL_EVENT_TOPICS
-        for m in bus.read(topic)
-        if m.key == family_unit_id
-    )
+from tests.wiring.support import CHILD, FAMILY, REGISTER, events_for, member
 
 
 async def test_a_family_with_a_child_never_in_mpp_reaches_released(platform):
