@@ -54,6 +54,7 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
     ),
     "notifications": (
         e.Registered,
+        e.ShelterUpdated,
         e.ShelterAssigned,
         e.Released,
         e.AttorneyAccessDecided,

@@ -438,6 +438,7 @@ class NoticeDelivered(Event):
     recipient: str
     channel: str
     kind: str
+    policy_id: str | None = None
 
 
 class DeliveryFailed(Event):

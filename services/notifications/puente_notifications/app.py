@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from puente_runtime import Bus, Clock, Service, Settings
 
-from puente_notifications.handlers import HANDLERS
-from puente_notifications.tables import FamilyNeedsRow, NoticeRow
+from puente_notifications.handlers import handlers, put_policies_in_effect
+from puente_notifications.tables import TABLES
+
+# How often announced policies are checked for their effective time, in service-clock time.
+POLICY_CHECK = dt.timedelta(minutes=5)
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(
+    service = Service(
         name="notifications",
         settings=settings,
         bus=bus,
         clock=clock,
-        tables=[FamilyNeedsRow, NoticeRow],
-        handlers=HANDLERS,
+        tables=TABLES,
+        handlers=handlers(notice=dt.timedelta(hours=settings.policy_notice_hours)),
     )
+    service.every(POLICY_CHECK, put_policies_in_effect)
+    return service

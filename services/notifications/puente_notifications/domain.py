@@ -1,7 +1,8 @@
-"""Notification rules: who hears about a family, and what they are told. Pure: no I/O.
+"""Notification rules: who hears about what, and what they are told. Pure: no I/O.
 
 Shelters learn what they need to receive a family (size, languages, interpreter, when), never
-names or legal history.
+names or legal history. A policy that changes operations is announced at least 24 hours before
+it takes effect (DOMAIN.md, rule 6), to every shelter the platform knows.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from puente_schemas.common import Member
-from puente_schemas.places import RECEIVING_SHELTERS
+from puente_schemas.common import FieldError, Member, PolicyChanges
+from puente_schemas.places import SITE_PLACES
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,86 @@ def needs_of(members: list[Member]) -> FamilyNeeds:
     )
 
 
-def expected_arrival(site: str, at: dt.datetime, needs: FamilyNeeds) -> Notice:
+def expected_arrival(
+    shelter_id: str, site: str, at: dt.datetime, needs: FamilyNeeds, extra: list[str]
+) -> Notice:
     interpreter = ", interpreter needed" if needs.needs_interpreter else ""
+    wanted = f"; needs: {', '.join(extra)}" if extra else ""
     return Notice(
-        recipient=RECEIVING_SHELTERS.get(site, site),
+        recipient=shelter_id,
         kind="expected-arrival",
         text=(
-            f"A family of {needs.people} is expected at {site} on {at:%Y-%m-%d %H:%M} UTC; "
-            f"languages: {', '.join(needs.languages)}{interpreter}."
+            f"A family of {needs.people} is expected from {site} on {at:%Y-%m-%d %H:%M} UTC; "
+            f"languages: {', '.join(needs.languages)}{interpreter}{wanted}."
         ),
     )
 
 
-def released_to(destination: str, site: str, needs: FamilyNeeds) -> Notice:
+def released_to(recipient: str, site: str, needs: FamilyNeeds) -> Notice:
     return Notice(
-        recipient=destination,
+        recipient=recipient,
         kind="released",
         text=f"A family of {needs.people} was released on parole at {site} and is on its way.",
     )
+
+
+def attorney_access(organisation_id: str, granted: bool, reason: str) -> Notice:
+    outcome = "granted" if granted else "denied"
+    return Notice(
+        recipient=organisation_id,
+        kind="attorney-access",
+        text=f"Your request to reach your client during processing was {outcome}: {reason}.",
+    )
+
+
+def policy_notice(shelter_id: str, title: str, effective_at: dt.datetime) -> Notice:
+    return Notice(
+        recipient=shelter_id,
+        kind="policy-announced",
+        text=f"Policy change from {effective_at:%Y-%m-%d %H:%M} UTC: {title}.",
+    )
+
+
+def policy_errors(
+    *,
+    title: str,
+    effective_at: dt.datetime,
+    changes: PolicyChanges,
+    now: dt.datetime,
+    notice: dt.timedelta,
+) -> list[FieldError]:
+    """What is wrong with a policy announcement; empty when it may be announced."""
+    errors = []
+    if not title.strip():
+        errors.append(FieldError(field="title", message="is required"))
+    if effective_at.tzinfo is None:
+        errors.append(FieldError(field="effective_at", message="needs a time zone"))
+    elif effective_at < now + notice:
+        hours = notice.total_seconds() / 3600
+        errors.append(
+            FieldError(
+                field="effective_at",
+                message=f"must be at least {hours:g} hours ahead: shelters need the notice",
+            )
+        )
+    for index, change in enumerate(changes.sites):
+        field = f"changes.sites[{index}]"
+        if change.site not in SITE_PLACES:
+            errors.append(
+                FieldError(field=f"{field}.site", message=f"unknown site {change.site!r}")
+            )
+        if change.capacity_per_day is not None and change.capacity_per_day < 0:
+            errors.append(
+                FieldError(field=f"{field}.capacity_per_day", message="must not be below zero")
+            )
+        if change.open is None and change.capacity_per_day is None:
+            errors.append(FieldError(field=field, message="changes nothing"))
+    if changes.eligible_categories is not None and not changes.eligible_categories:
+        errors.append(
+            FieldError(field="changes.eligible_categories", message="needs at least one category")
+        )
+    if changes.min_notice_hours is not None and changes.min_notice_hours < 0:
+        errors.append(
+            FieldError(field="changes.min_notice_hours", message="must not be below zero")
+        )
+    return errors

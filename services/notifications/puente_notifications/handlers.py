@@ -1,14 +1,31 @@
-"""Notifications' message handlers: every notice is stored in the recipient's inbox."""
+"""Notifications' message handlers: every notice is stored in the recipient's inbox, and
+announced policies take effect on time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from functools import partial
 
 from puente_runtime import Context, Handlers, NotYet
-from puente_schemas.events import Event, NoticeDelivered, Registered, Released, Scheduled
+from puente_schemas.commands import AnnouncePolicy
+from puente_schemas.common import FieldError, PolicyChanges
+from puente_schemas.events import (
+    AttorneyAccessDecided,
+    Event,
+    NoticeDelivered,
+    NotificationsCommandRejected,
+    PolicyAnnounced,
+    PolicyEffective,
+    Registered,
+    Released,
+    ShelterAssigned,
+    ShelterUpdated,
+)
+from sqlmodel import Session, col, select
 
 from puente_notifications import domain
-from puente_notifications.tables import FamilyNeedsRow, NoticeRow
+from puente_notifications.tables import FamilyNeedsRow, NoticeRow, PolicyRow, ShelterRow
 
 
 def remember_needs(event: Registered, ctx: Context) -> list[Event]:
@@ -24,20 +41,107 @@ def remember_needs(event: Registered, ctx: Context) -> list[Event]:
     return []
 
 
-def notify_expected_arrival(event: Scheduled, ctx: Context) -> list[Event]:
-    notice = domain.expected_arrival(event.site, event.appointment_at, _needs(ctx, event))
-    return [_deliver(ctx, event.family_unit_id, notice)]
+def notify_expected_arrival(event: ShelterAssigned, ctx: Context) -> list[Event]:
+    notice = domain.expected_arrival(
+        event.shelter_id,
+        event.site,
+        event.expected_at,
+        _needs(ctx, event.family_unit_id),
+        event.needs,
+    )
+    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
 
 
 def notify_release(event: Released, ctx: Context) -> list[Event]:
-    notice = domain.released_to(event.destination, event.site, _needs(ctx, event))
-    return [_deliver(ctx, event.family_unit_id, notice)]
+    recipient = event.shelter_id or event.destination
+    notice = domain.released_to(recipient, event.site, _needs(ctx, event.family_unit_id))
+    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
 
 
-def _needs(ctx: Context, event: Scheduled | Released) -> domain.FamilyNeeds:
-    row = ctx.session.get(FamilyNeedsRow, event.family_unit_id)
+def notify_attorney(event: AttorneyAccessDecided, ctx: Context) -> list[Event]:
+    notice = domain.attorney_access(event.attorney_organisation_id, event.granted, event.reason)
+    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
+
+
+def remember_shelter(event: ShelterUpdated, ctx: Context) -> list[Event]:
+    """A shelter new to notifications hears at once of every policy not yet in effect."""
+    known = ctx.session.get(ShelterRow, event.shelter.id) is not None
+    ctx.session.merge(ShelterRow(id=event.shelter.id, name=event.shelter.name))
+    if known:
+        return []
+    upcoming = ctx.session.exec(select(PolicyRow).where(col(PolicyRow.effective).is_(False)))
+    return [
+        _deliver(
+            ctx.session,
+            domain.policy_notice(event.shelter.id, policy.title, policy.effective_at),
+            now=ctx.clock.now(),
+            policy=policy.id,
+        )
+        for policy in upcoming
+    ]
+
+
+def announce_policy(command: AnnouncePolicy, ctx: Context, *, notice: dt.timedelta) -> list[Event]:
+    now = ctx.clock.now()
+    errors = domain.policy_errors(
+        title=command.title,
+        effective_at=command.effective_at,
+        changes=command.changes,
+        now=now,
+        notice=notice,
+    )
+    if ctx.session.get(PolicyRow, command.policy_id) is not None:
+        errors.append(FieldError(field="policy_id", message="is already announced"))
+    if errors:
+        return [NotificationsCommandRejected(command=AnnouncePolicy.TYPE, errors=errors)]
+    ctx.session.add(
+        PolicyRow(
+            id=command.policy_id,
+            title=command.title,
+            effective_at=command.effective_at,
+            changes=command.changes.model_dump(mode="json"),
+            announced_at=now,
+        )
+    )
+    shelters = ctx.session.exec(select(ShelterRow).order_by(col(ShelterRow.id))).all()
+    notices: list[Event] = [
+        _deliver(
+            ctx.session,
+            domain.policy_notice(shelter.id, command.title, command.effective_at),
+            now=now,
+            policy=command.policy_id,
+        )
+        for shelter in shelters
+    ]
+    announced = PolicyAnnounced(
+        policy_id=command.policy_id,
+        title=command.title,
+        effective_at=command.effective_at,
+        changes=command.changes,
+    )
+    return [announced, *notices]
+
+
+def put_policies_in_effect(session: Session, now: dt.datetime) -> list[Event]:
+    """Timed: every announced policy whose time has come takes effect, in time order."""
+    due = session.exec(
+        select(PolicyRow)
+        .where(col(PolicyRow.effective).is_(False), col(PolicyRow.effective_at) <= now)
+        .order_by(col(PolicyRow.effective_at))
+    ).all()
+    effective: list[Event] = []
+    for policy in due:
+        policy.effective = True
+        session.add(policy)
+        changes = PolicyChanges.model_validate(policy.changes)
+        effective.append(PolicyEffective(policy_id=policy.id, title=policy.title, changes=changes))
+    return effective
+
+
+def _needs(ctx: Context, family_unit_id: str) -> domain.FamilyNeeds:
+    row = ctx.session.get(FamilyNeedsRow, family_unit_id)
     if row is None:
-        raise NotYet(f"family unit {event.family_unit_id} not registered here yet")
+        raise NotYet(f"family unit {family_unit_id} not registered here yet")
     return domain.FamilyNeeds(
         people=row.people,
         languages=tuple(row.languages.split(",")),
@@ -45,27 +149,43 @@ def _needs(ctx: Context, event: Scheduled | Released) -> domain.FamilyNeeds:
     )
 
 
-def _deliver(ctx: Context, family_unit_id: str, notice: domain.Notice) -> NoticeDelivered:
+def _deliver(
+    session: Session,
+    notice: domain.Notice,
+    *,
+    now: dt.datetime,
+    family: str | None = None,
+    policy: str | None = None,
+) -> NoticeDelivered:
     row = NoticeRow(
         id=str(uuid.uuid4()),
-        family_unit_id=family_unit_id,
+        family_unit_id=family,
+        policy_id=policy,
         recipient=notice.recipient,
         kind=notice.kind,
         text=notice.text,
-        created_at=ctx.clock.now(),
+        created_at=now,
     )
-    ctx.session.add(row)
+    session.add(row)
     return NoticeDelivered(
         notice_id=row.id,
-        family_unit_id=family_unit_id,
+        family_unit_id=family,
+        policy_id=policy,
         recipient=notice.recipient,
         channel="inbox",
         kind=notice.kind,
     )
 
 
-HANDLERS: Handlers = {
-    Registered: remember_needs,
-    Scheduled: notify_expected_arrival,
-    Released: notify_release,
-}
+def handlers(*, notice: dt.timedelta) -> Handlers:
+    return {
+        Registered: remember_needs,
+        ShelterUpdated: remember_shelter,
+        ShelterAssigned: notify_expected_arrival,
+        Released: notify_release,
+        AttorneyAccessDecided: notify_attorney,
+        AnnouncePolicy: partial(announce_policy, notice=notice),
+    }
+
+
+HANDLERS: Handlers = handlers(notice=dt.timedelta(hours=24))

@@ -32,15 +32,17 @@ Contract: TypeAlias = Command | Event
 _OTHER_SUBJECTS = ("policy_id", "shelter_id", "site", "shelter")
 
 
-def subject_of(data: dict[str, Any]) -> str:
+def subject_of(data: dict[str, Any], *, cause: Envelope | None = None) -> str:
     """Commands and events are keyed by family unit, so one family's messages stay in order;
-    the rest by policy, site or shelter."""
+    the rest by policy, site or shelter, or else by what caused them (a rejection)."""
     if data.get("family_unit_id"):
         return str(data["family_unit_id"])
     for name in _OTHER_SUBJECTS:
         value = data.get(name)
         if value:
             return str(value["id"] if isinstance(value, dict) else value)
+    if cause is not None:
+        return str(cause.subject)
     raise ValueError(f"no subject: none of family_unit_id, {', '.join(_OTHER_SUBJECTS)}")
 
 
@@ -57,7 +59,7 @@ def envelope_for(
         type=contract.TYPE,
         source=f"/puente/{source}",
         time=clock.now(),
-        subject=subject_of(data),
+        subject=subject_of(data, cause=cause),
         correlation_id=correlation_id or (cause.correlation_id if cause else ""),
         causation_id=cause.id if cause else None,
         data=data,

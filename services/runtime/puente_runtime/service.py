@@ -23,6 +23,7 @@ from puente_runtime.tracing import make_tracer
 
 # Clock-driven work: given the open session and the time, change state and return events.
 Timed = Callable[[Session, dt.datetime], list[Contract]]
+TIMED_PAUSE_SECONDS = 0.1
 
 
 class Service:
@@ -97,6 +98,7 @@ class Service:
             while True:
                 self.run_now(work)
                 await self.clock.sleep_until(self.clock.now() + period)
+                await asyncio.sleep(TIMED_PAUSE_SECONDS)  # a fast clock must not spin
 
         self.also_run(loop)
 
