@@ -4,10 +4,10 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench
+.PHONY: help uv sync run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench bench-caseload
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 uv: ## install uv if it is missing (from PyPI)
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv \
@@ -53,5 +53,10 @@ up: sync kafka-up pg-up ## distributed: each service its own process on Kafka an
 down: ## stop what `make up` started
 	deploy/local/services.sh down
 
-bench: sync kafka-up pg-up ## 1,000 families end to end vs raw aiokafka on the same broker
+bench: bench-caseload sync kafka-up pg-up ## the caseload benches, then 1,000 families end to end vs raw aiokafka
 	$(UV) run --locked python -m tests.bench.journey
+
+bench-caseload: sync ## scheduling, transport and processing rules over the whole caseload (~70,000 people)
+	$(UV) run --locked python -m tests.bench.scheduling
+	$(UV) run --locked python -m tests.bench.transport
+	$(UV) run --locked python -m tests.bench.processing
