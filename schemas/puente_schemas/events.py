@@ -126,6 +126,9 @@ class RegistrationRejected(Event):
     TOPIC = events_topic("registration")
     family_unit_id: str
     errors: list[FieldError]
+    # The family that already holds a rejected A-number: the gateway shows it only to roles
+    # that may see that family.
+    existing_family_unit_id: str | None = None
 
 
 class ExpediteDecided(Event):
@@ -188,8 +191,11 @@ class Waitlisted(Event):
 
 
 class SchedulingCommandRejected(CommandRejected):
+    """Also answers a policy whose scheduling content is invalid: `policy_id` names it."""
+
     TYPE = event_type("scheduling", "command-rejected")
     TOPIC = events_topic("scheduling")
+    policy_id: str | None = None
 
 
 class Scheduled(Event):

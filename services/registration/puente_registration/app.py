@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from puente_runtime import Bus, Clock, Service, Settings
 
-from puente_registration.handlers import HANDLERS
-from puente_registration.tables import FamilyRow, PersonRow
+from puente_registration.handlers import HANDLERS, missed_callbacks
+from puente_registration.tables import TABLES
+
+# How often (on the service's clock) call-backs past their time are looked for.
+MISSED_CALLBACKS_EVERY = dt.timedelta(minutes=5)
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
-    return Service(
+    service = Service(
         name="registration",
         settings=settings,
         bus=bus,
         clock=clock,
-        tables=[FamilyRow, PersonRow],
+        tables=TABLES,
         handlers=HANDLERS,
     )
+    service.every(MISSED_CALLBACKS_EVERY, missed_callbacks)
+    return service
