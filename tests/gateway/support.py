@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import zlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from puente_gateway import Gateway, create_app
-from puente_gateway.auth import Principal
-from puente_runtime import EmbeddedBus, FakeClock, Settings
+from puente_gateway.access import ANONYMOUS, Principal
+from puente_gateway.auth import issue_token
+from puente_gateway.organisations import create_organisation
+from puente_gateway.roles import Role
+from puente_gateway.schema import schema
+from puente_gateway.tables import TimelineEntry
+from puente_runtime import EmbeddedBus, FakeClock, Message, Settings
 from puente_runtime.messages import to_message
-from puente_runtime.outbox import envelope_for
+from puente_runtime.outbox import OutboxRow, envelope_for
 from puente_schemas import Envelope, Event
-from puente_schemas.common import Location, Member
-from puente_schemas.events import Registered
+from puente_schemas.common import Location, Member, PartnerKind
+from puente_schemas.events import QueuePlace, Registered, Scheduled, Site, SiteUpdated, Waitlisted
+from sqlmodel import Session, select
+from strawberry.types import ExecutionResult
 
 T0 = dt.datetime(2021, 2, 19, 8, 0, tzinfo=dt.UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -32,7 +41,53 @@ class Harness:
 
     @property
     def context(self) -> dict[str, Any]:
-        return {"gateway": self.gateway, "principal": Principal(name="test", role="admin")}
+        """An officer of an agency (DHS) who registers and processes: sees every record."""
+        return self.context_for(Role.REGISTRAR, Role.PORT_OFFICER, kind=PartnerKind.DHS)
+
+    def context_for(
+        self, *roles: Role, kind: PartnerKind | None = None, organisation_id: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "gateway": self.gateway,
+            "principal": principal(*roles, kind=kind, organisation_id=organisation_id),
+        }
+
+    @property
+    def anonymous(self) -> dict[str, Any]:
+        return {"gateway": self.gateway, "principal": ANONYMOUS}
+
+    def token(self, *roles: Role, kind: PartnerKind = PartnerKind.DHS) -> tuple[str, str]:
+        """A real token for a new organisation of `kind`: (token, organisation id)."""
+        engine = self.gateway.service.engine
+        organisation = create_organisation(engine, name=f"{kind} test", kind=kind, now=T0)
+        token, _ = issue_token(
+            engine, organisation_id=organisation.id, roles=roles, name="test", now=T0
+        )
+        return token, organisation.id
+
+    async def publish_all(self, *events: Event) -> None:
+        """Publish the events and wait until the read model has projected all of them."""
+        before = self.projected()
+        for event in events:
+            await self.publish(event)
+        await eventually(lambda: self.projected() >= before + len(events))
+
+    def projected(self) -> int:
+        with Session(self.gateway.service.engine) as session:
+            return len(session.exec(select(TimelineEntry.cursor)).all())
+
+    async def execute(
+        self, query: str, context: dict[str, Any] | None = None, **variables: Any
+    ) -> ExecutionResult:
+        return await schema.execute(
+            query, variable_values=variables, context_value=context or self.context
+        )
+
+    def staged_commands(self) -> list[tuple[str, dict[str, Any]]]:
+        """(short type, body) of each command the gateway has stored to send (its outbox)."""
+        with Session(self.gateway.service.engine) as session:
+            rows = session.exec(select(OutboxRow).order_by(OutboxRow.id)).all()  # type: ignore[arg-type]
+        return [(row.type.split(".")[-2], json.loads(row.body)) for row in rows]
 
     async def start(self) -> None:
         await self.bus.start()
@@ -52,6 +107,18 @@ class Harness:
         return envelope
 
 
+def principal(
+    *roles: Role, kind: PartnerKind | None = PartnerKind.DHS, organisation_id: str | None = None
+) -> Principal:
+    return Principal(
+        token_id=f"token-{'-'.join(sorted(roles))}",
+        name="test",
+        roles=frozenset(roles),
+        organisation_id=organisation_id or f"org-{kind}",
+        organisation_kind=kind,
+    )
+
+
 async def eventually(check: Callable[[], Awaitable[Any] | Any], timeout: float = 5.0) -> Any:
     """Poll until `check()` returns something truthy."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -66,8 +133,11 @@ async def eventually(check: Callable[[], Awaitable[Any] | Any], timeout: float =
         await asyncio.sleep(0.02)
 
 
-def registered(family_unit_id: str) -> Registered:
+def registered(family_unit_id: str, **changes: Any) -> Registered:
+    """The Lopez family; `changes` set the registration's other fields (organisation_id,
+    consent, registration_code_hash, ...)."""
     return Registered(
+        **changes,
         family_unit_id=family_unit_id,
         channel="online",
         current_location=Location(city="Matamoros", country="MX"),
@@ -93,3 +163,118 @@ def registered(family_unit_id: str) -> Registered:
         ],
         registered_at=T0,
     )
+
+
+def family_of(
+    family_unit_id: str, *, people: int = 2, born: dt.date = dt.date(1990, 5, 1), **changes: Any
+) -> Registered:
+    """A registered family of `people`, the first born on `born`."""
+    members = [
+        Member(
+            member_id=f"{family_unit_id}-{n}",
+            given_name="Ana" if n == 0 else f"Child {n}",
+            family_name="Lopez",
+            birth_date=born if n == 0 else dt.date(2015, 1, 1) + dt.timedelta(days=n),
+            in_mpp=n == 0,
+            a_number=f"A{zlib.crc32(family_unit_id.encode()) % 10**9:09d}" if n == 0 else None,
+            case_category="active" if n == 0 else None,
+            language="spa",
+        )
+        for n in range(people)
+    ]
+    return Registered(
+        **changes,
+        family_unit_id=family_unit_id,
+        channel="online",
+        current_location=Location(city="Matamoros", country="MX"),
+        members=members,
+        registered_at=T0,
+    )
+
+
+def site_updated(
+    site: str = "brownsville", *, capacity: int = 4, weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+) -> SiteUpdated:
+    return SiteUpdated(
+        site=Site(
+            id=site,
+            name=site.replace("-", " ").title(),
+            kind="port",
+            latitude=25.9,
+            longitude=-97.5,
+            capacity_per_day=capacity,
+            open_weekdays=list(weekdays),
+            open=True,
+        ),
+        reason="published",
+    )
+
+
+def place(
+    enrolled: dt.date | None,
+    *,
+    registered_at: dt.datetime = T0,
+    granted: dt.datetime | None = None,
+    queued_at: dt.datetime = T0,
+) -> QueuePlace:
+    return QueuePlace(
+        earliest_enrollment=enrolled,
+        registered_at=registered_at,
+        expedite_granted_at=granted,
+        queued_at=queued_at,
+    )
+
+
+def waitlisted(
+    family_unit_id: str,
+    queue_place: QueuePlace,
+    *,
+    people: int = 2,
+    site: str | None = "brownsville",
+    eligible: bool = True,
+) -> Waitlisted:
+    return Waitlisted(
+        family_unit_id=family_unit_id,
+        site=site,
+        people=people,
+        eligible=eligible,
+        place=queue_place,
+        reason="waiting for capacity" if eligible else "category not yet eligible",
+    )
+
+
+def scheduled_on(
+    family_unit_id: str,
+    day: dt.date,
+    queue_place: QueuePlace,
+    *,
+    people: int = 2,
+    site: str = "brownsville",
+    decided_at: dt.datetime = T0,
+) -> Scheduled:
+    return Scheduled(
+        family_unit_id=family_unit_id,
+        appointment_id=f"ap-{family_unit_id}",
+        site=site,
+        appointment_at=dt.datetime.combine(day, dt.time(15, 0), tzinfo=dt.UTC),
+        people=people,
+        origin=Location(city="Matamoros", country="MX"),
+        place=queue_place,
+        decided_at=decided_at,
+    )
+
+
+def answer_commands(
+    harness: Harness, topic: str, respond: Callable[[Envelope], Event | None]
+) -> None:
+    """A stand-in for the service behind `topic`: publishes `respond(command)` as its answer,
+    on the command's correlation id. Subscribe before `harness.start()`."""
+
+    async def handle(message: Message) -> None:
+        command = Envelope.from_kafka(message.headers, message.value)
+        event = respond(command)
+        if event is not None:
+            answer = envelope_for(event, source="stand-in", clock=harness.clock, cause=command)
+            await harness.bus.publish(to_message(answer, event.TOPIC, {}))
+
+    harness.bus.subscribe([topic], f"stand-in-{topic}", handle)

@@ -7,7 +7,7 @@ import stat
 import uuid
 
 import httpx
-from puente_gateway.tables import ApiToken
+from puente_gateway.tables import Organisation, Token
 from sqlmodel import Session, select
 
 from .support import Harness, eventually, registered
@@ -29,10 +29,13 @@ async def test_the_admin_token_is_written_once_and_stored_only_hashed(harness: H
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with Session(harness.gateway.service.engine) as session:
-        rows = session.exec(select(ApiToken)).all()
-    assert [(r.role, r.token_hash) for r in rows] == [
-        ("admin", hashlib.sha256(harness.admin_token.encode()).hexdigest())
+        rows = session.exec(select(Token)).all()
+        organisation = session.get(Organisation, rows[0].organisation_id)
+    assert [(r.roles, r.token_hash) for r in rows] == [
+        (["admin", "registrar"], hashlib.sha256(harness.admin_token.encode()).hexdigest())
     ]
+    assert organisation is not None
+    assert (organisation.name, organisation.kind) == ("Puente operations", "unhcr")
 
 
 async def test_a_request_without_a_known_token_is_refused(harness: Harness) -> None:

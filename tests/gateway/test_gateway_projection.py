@@ -160,3 +160,16 @@ async def test_queries_are_bounded_in_depth(harness: Harness) -> None:
     result = await schema.execute(deep, context_value=harness.context)
 
     assert any("exceeds maximum operation depth" in e.message for e in result.errors or [])
+
+
+async def test_queries_are_bounded_in_aliases_and_size(harness: Harness) -> None:
+    aliased = "{ " + " ".join(f"s{n}: sites {{ id }}" for n in range(21)) + " }"
+    large = "{ sites { " + "id " * 5000 + "} }"
+
+    too_many = await schema.execute(aliased, context_value=harness.anonymous)
+    too_large = await schema.execute(large, context_value=harness.anonymous)
+
+    assert [e.message for e in too_many.errors or []] == ["21 aliases found. Allowed: 20"]
+    assert [e.message for e in too_large.errors or []] == [
+        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."
+    ]

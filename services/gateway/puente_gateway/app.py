@@ -19,15 +19,22 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from puente_gateway import projection
+from puente_gateway.access import Principal
 from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
 from puente_gateway.live import Hub, Outcome, Outcomes
-from puente_gateway.schema import schema
+from puente_gateway.public import only_public
+from puente_gateway.ratelimit import RateLimit
+from puente_gateway.schema import PUBLIC_FIELDS, schema
 from puente_gateway.simulator import Simulator
 from puente_gateway.tables import TABLES
+
+# Registrant lookups per client address and per code (registrantStatus).
+LOOKUPS_PER_MINUTE = 5
 
 
 class Gateway:
@@ -36,6 +43,7 @@ class Gateway:
         self.clock = clock
         self.hub = Hub()
         self.outcomes = Outcomes()
+        self.lookups = RateLimit(limit=LOOKUPS_PER_MINUTE, window_seconds=60.0)
         self.service = Service(
             name="gateway",
             settings=settings,
@@ -105,15 +113,24 @@ class Gateway:
 
 def _operation(command: Contract) -> str:
     """`org.puente.registration.register-family.v1` -> `registerFamily`."""
-    first, *rest = command.TYPE.split(".")[-2].split("-")
+    first, *rest = str(command.TYPE).split(".")[-2].split("-")
     return first + "".join(word.capitalize() for word in rest)
 
 
 _PRINCIPAL = "puente.principal"
 
 
+class _Unauthenticated(Exception):
+    """An anonymous request for something that is not public: answered with a 401."""
+
+
+def _refusal() -> PlainTextResponse:
+    return PlainTextResponse(AUTHENTICATION_REQUIRED, 401, headers={"WWW-Authenticate": "Bearer"})
+
+
 class _GraphQL(GraphQL[dict[str, Any], None]):
-    """HTTP needs a bearer token; WebSockets send theirs in `connection_init`."""
+    """HTTP takes a bearer token, or none at all for the public fields (a bad token is always
+    refused); WebSockets send theirs in `connection_init`."""
 
     def __init__(self, gateway: Gateway) -> None:
         super().__init__(
@@ -130,13 +147,22 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
                 self.gateway.service.engine, Request(scope).headers.get("authorization")
             )
             if principal is None:
-                refusal = PlainTextResponse(
-                    AUTHENTICATION_REQUIRED, 401, headers={"WWW-Authenticate": "Bearer"}
-                )
-                await refusal(scope, receive, send)
+                await _refusal()(scope, receive, send)
                 return
             scope[_PRINCIPAL] = principal
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        except _Unauthenticated:
+            await _refusal()(scope, receive, send)
+
+    async def execute_operation(self, **given: Any) -> Any:  # type: ignore[override]
+        """Before anything runs: an anonymous caller gets only public queries."""
+        principal: Principal = given["context"]["principal"]
+        data = given["request_data"]
+        batch = data if isinstance(data, list) else [data]
+        if principal.anonymous and not all(_public(one) for one in batch):
+            raise _Unauthenticated
+        return await super().execute_operation(**given)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> dict[str, Any]:
         return {
@@ -149,10 +175,14 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
     async def on_ws_connect(self, context: dict[str, Any]) -> UnsetType:
         params = context.get("connection_params") or {}
         principal = authenticate(self.gateway.service.engine, params.get("authorization"))
-        if principal is None:
+        if principal is None or principal.anonymous:  # no public subscriptions
             raise ConnectionRejectionError({"message": AUTHENTICATION_REQUIRED})
         context["principal"] = principal
         return UnsetType()  # acknowledge without a payload
+
+
+def _public(data: GraphQLRequestData) -> bool:
+    return only_public(data.query, data.operation_name, PUBLIC_FIELDS)
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Gateway:

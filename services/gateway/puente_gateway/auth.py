@@ -1,6 +1,9 @@
-"""Credentials: bearer tokens stored only as SHA-256 hashes, and the first admin token.
+"""Credentials: bearer tokens stored only as SHA-256 hashes, each belonging to an organisation
+and carrying roles; and the first admin token.
 
-Default deny: a request without a known token is refused before anything executes.
+Default deny: an `Authorization` header with an unknown, revoked or malformed token is refused
+before anything executes. A request with no `Authorization` header at all is the anonymous
+principal, which only the public fields allow (app.py refuses anything else with a 401).
 """
 
 from __future__ import annotations
@@ -9,43 +12,91 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass
+import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
+from puente_schemas.common import PartnerKind
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from puente_gateway.tables import ApiToken
+from puente_gateway.access import ANONYMOUS, Principal
+from puente_gateway.organisations import create_organisation
+from puente_gateway.roles import Role
+from puente_gateway.tables import Organisation, Token
 
-ADMIN = "admin"
+__all__ = [
+    "AUTHENTICATION_REQUIRED",
+    "BOOTSTRAP_ORGANISATION",
+    "BOOTSTRAP_ROLES",
+    "authenticate",
+    "ensure_admin_token",
+    "hash_token",
+    "issue_token",
+    "revoke_token",
+]
+
 AUTHENTICATION_REQUIRED = "authentication required"
 
-
-@dataclass(frozen=True)
-class Principal:
-    name: str
-    role: str
+# The first token belongs to the platform's operator. UNHCR runs the CONECTA registration in
+# the wind-down, so that is the kind it has. Besides `admin` it carries `registrar`, so
+# `make run` can register a family and follow it with the one token it prints (and the
+# journey tests keep using it); it sees the records its organisation registered, as any
+# registrar does. A deployment issues separate tokens for each person's work.
+BOOTSTRAP_ORGANISATION = ("Puente operations", PartnerKind.UNHCR)
+BOOTSTRAP_ROLES = frozenset({Role.ADMIN, Role.REGISTRAR})
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(engine: Engine, *, name: str, role: str, now: dt.datetime) -> str:
+def issue_token(
+    engine: Engine,
+    *,
+    organisation_id: str,
+    roles: Iterable[Role],
+    name: str,
+    now: dt.datetime,
+) -> tuple[str, Token]:
     """Store a new token's hash and return the token: the only time it is seen."""
     token = secrets.token_urlsafe(32)
-    with Session(engine) as session:
-        session.add(ApiToken(token_hash=hash_token(token), name=name, role=role, created_at=now))
+    row = Token(
+        token_hash=hash_token(token),
+        id=str(uuid.uuid4()),
+        name=name,
+        organisation_id=organisation_id,
+        roles=sorted(Role(r).value for r in roles),
+        created_at=now,
+    )
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
         session.commit()
-    return token
+    return token, row
+
+
+def revoke_token(engine: Engine, token_id: str, *, now: dt.datetime) -> bool:
+    with Session(engine) as session:
+        row = session.exec(select(Token).where(Token.id == token_id)).first()
+        if row is None:
+            return False
+        row.revoked_at = row.revoked_at or now
+        session.add(row)
+        session.commit()
+    return True
 
 
 def ensure_admin_token(engine: Engine, *, var_dir: Path, now: dt.datetime) -> str | None:
     """On first start, issue an admin token, print it and write it to `var/admin.token`."""
     with Session(engine) as session:
-        if session.exec(select(ApiToken).where(ApiToken.role == ADMIN)).first() is not None:
-            return None
-    token = issue_token(engine, name="admin", role=ADMIN, now=now)
+        live = session.exec(select(Token).where(col(Token.revoked_at).is_(None))).all()
+    if any(Role.ADMIN.value in row.roles for row in live):
+        return None
+    name, kind = BOOTSTRAP_ORGANISATION
+    organisation = create_organisation(engine, name=name, kind=kind, now=now)
+    token, _ = issue_token(
+        engine, organisation_id=organisation.id, roles=BOOTSTRAP_ROLES, name="admin", now=now
+    )
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / "admin.token"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -57,12 +108,26 @@ def ensure_admin_token(engine: Engine, *, var_dir: Path, now: dt.datetime) -> st
 
 
 def authenticate(engine: Engine, authorization: object) -> Principal | None:
-    """The principal for an `Authorization: Bearer <token>` value, or None."""
+    """The principal for an `Authorization: Bearer <token>` value; ANONYMOUS when there is no
+    header at all; None (refuse) for anything else."""
+    if authorization is None:
+        return ANONYMOUS
     if not isinstance(authorization, str):
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     with Session(engine) as session:
-        row = session.get(ApiToken, hash_token(token.strip()))
-    return Principal(name=row.name, role=row.role) if row else None
+        row = session.get(Token, hash_token(token.strip()))
+        if row is None or row.revoked_at is not None:
+            return None
+        organisation = session.get(Organisation, row.organisation_id)
+    if organisation is None:
+        return None
+    return Principal(
+        token_id=row.id,
+        name=row.name,
+        roles=frozenset(Role(r) for r in row.roles) - {Role.PUBLIC},
+        organisation_id=organisation.id,
+        organisation_kind=PartnerKind(organisation.kind),
+    )

@@ -1,4 +1,5 @@
-"""The read model: every event moves a family's stage and adds to its timeline.
+"""The read model: every event moves a family's stage and adds to its timeline; registration
+and scheduling events also fill the tables their queries read (records.py, queueing.py).
 
 Handlers run in the consumer's transaction (inbox and all); what they announce to live
 subscribers and waiting requests is announced only after that transaction commits.
@@ -15,6 +16,7 @@ from puente_schemas import EVENTS, Event
 from puente_schemas.events import (
     ArrivedAtPort,
     CheckedIn,
+    CommandRejected,
     Processed,
     Registered,
     RegistrationRejected,
@@ -24,9 +26,11 @@ from puente_schemas.events import (
     ScheduleCancelled,
     Scheduled,
     TransportBooked,
+    Waitlisted,
 )
 from sqlmodel import Session, col, select
 
+from puente_gateway import queueing, records
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -57,7 +61,10 @@ _RANK = {
 # preceding step (they travel on different topics) waits, so timelines and live feeds keep the
 # order of the journey.
 _FOLLOWS: Mapping[type[Event], str] = {
+    Waitlisted: "REGISTERED",
     Scheduled: "REGISTERED",
+    Rescheduled: "REGISTERED",
+    ScheduleCancelled: "REGISTERED",
     TransportBooked: "SCHEDULED",
     ArrivedAtPort: "TRANSPORT_BOOKED",
     CheckedIn: "ARRIVED",
@@ -73,9 +80,12 @@ def short_type(event_type: str) -> str:
 
 def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list[Event]:
     family_unit_id = getattr(event, "family_unit_id", None)
-    if family_unit_id is not None:
+    # A refused command changes nothing, not even a family it names that does not exist.
+    if family_unit_id is not None and not isinstance(event, CommandRejected):
         _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
+    records.apply(event, ctx)
+    queueing.apply(event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,
         family_unit_id=family_unit_id,
@@ -113,7 +123,7 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
         view.members = [m.model_dump(mode="json") for m in event.members]
     if isinstance(event, Scheduled | Rescheduled):
         view.site, view.appointment_at = event.site, event.appointment_at
-    if isinstance(event, ScheduleCancelled):
+    if isinstance(event, ScheduleCancelled | Waitlisted):
         view.site, view.appointment_at = None, None
     view.updated_at = ctx.clock.now()
     session.add(view)

@@ -1,0 +1,1 @@
+"""The GraphQL API, one module per area; `puente_gateway.schema` assembles it."""

@@ -1,0 +1,279 @@
+"""Families: register, follow (query and live feed), add a member, update a location.
+
+Case status (stage, appointment, timeline) is for the roles that follow cases; the personal
+record (members) only for an organisation allowed to see it, and every such read is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncGenerator
+from enum import Enum
+from typing import Any
+
+import strawberry
+from puente_schemas import commands, common
+from sqlmodel import Session
+from strawberry.types import Info
+
+from puente_gateway import codes, projection, records
+from puente_gateway.access import RecordAccess, may_register, may_see_record
+from puente_gateway.api.permissions import (
+    NOT_AUTHORISED,
+    MaySeeRecord,
+    engine,
+    gateway,
+    principal,
+    refuse,
+)
+from puente_gateway.api.sending import REJECTED, send
+from puente_gateway.api.types import (
+    Channel,
+    CommandAnswer,
+    CommandStatus,
+    FieldError,
+    LocationInput,
+    Member,
+    MemberInput,
+    PartnerKind,
+    answer_of,
+    location_input,
+    member,
+    member_input,
+)
+from puente_gateway.live import Entry
+from puente_gateway.roles import CHANNELS
+from puente_gateway.tables import FamilyView
+
+
+@strawberry.enum
+class Stage(Enum):
+    UNKNOWN = "UNKNOWN"
+    REGISTERED = "REGISTERED"
+    REJECTED = "REJECTED"
+    SCHEDULED = "SCHEDULED"
+    TRANSPORT_BOOKED = "TRANSPORT_BOOKED"
+    ARRIVED = "ARRIVED"
+    PROCESSED = "PROCESSED"
+    RELEASED = "RELEASED"
+
+
+@strawberry.type
+class Appointment:
+    site: str
+    date: dt.datetime
+
+
+@strawberry.type
+class TimelineEntry:
+    cursor: str
+    type: str
+    occurred_at: dt.datetime
+
+
+def _members(root: strawberry.Parent[FamilyUnit]) -> list[Member] | None:
+    return [member(row) for row in root.member_rows]
+
+
+@strawberry.type
+class FamilyUnit:
+    id: strawberry.ID
+    stage: Stage
+    appointment: Appointment | None
+    timeline: list[TimelineEntry]
+    family_unit_id: strawberry.Private[str]
+    access: strawberry.Private[RecordAccess | None]
+    member_rows: strawberry.Private[list[dict[str, Any]]]
+    members: list[Member] | None = strawberry.field(
+        resolver=_members,
+        permission_classes=[MaySeeRecord],
+        description="The family's personal record: for an agency, the organisation that "
+        "registered it, or a kind of organisation it consented to. Every read is audited.",
+    )
+
+
+@strawberry.type
+class FamilyEvent:
+    cursor: str
+    family_unit_id: strawberry.ID | None
+    type: str
+    occurred_at: dt.datetime
+    event_id: strawberry.ID
+
+
+@strawberry.input
+class RegisterFamilyInput:
+    channel: Channel
+    current_location: LocationInput
+    members: list[MemberInput]
+    consent: list[PartnerKind] = strawberry.field(
+        default_factory=list,
+        description="Which kinds of partner organisation may see the record.",
+    )
+
+
+def _existing(root: strawberry.Parent[CommandResult], info: Info) -> strawberry.ID | None:
+    if root.existing is None:
+        return None
+    caller = principal(info)
+    with Session(engine(info)) as session:
+        record = records.access(session, root.existing)
+    if caller is None or not may_see_record(caller, record):
+        raise refuse()
+    return strawberry.ID(root.existing)
+
+
+@strawberry.type
+class CommandResult:
+    status: CommandStatus
+    command_id: strawberry.ID
+    family_unit_id: strawberry.ID
+    errors: list[FieldError]
+    registration_code: str | None = strawberry.field(
+        description="The registrant's lookup code for registrantStatus. Shown this once (only "
+        "its SHA-256 is kept); null when the registration was rejected."
+    )
+    existing: strawberry.Private[str | None]
+    existing_family_unit_id: strawberry.ID | None = strawberry.field(
+        resolver=_existing,
+        description="On a duplicate A-number, the family already registered with it: only for "
+        "a caller who may see that family's record.",
+    )
+
+
+def _family_unit(
+    view: FamilyView, timeline: list[TimelineEntry], access: RecordAccess | None
+) -> FamilyUnit:
+    appointment = None
+    if view.site and view.appointment_at:
+        appointment = Appointment(site=view.site, date=view.appointment_at)
+    return FamilyUnit(
+        id=strawberry.ID(view.id),
+        stage=Stage(view.stage),
+        appointment=appointment,
+        timeline=timeline,
+        family_unit_id=view.id,
+        access=access,
+        member_rows=list(view.members),
+    )
+
+
+def family_unit(info: Info, id: strawberry.ID) -> FamilyUnit | None:
+    with Session(engine(info)) as session:
+        view = projection.family(session, id)
+        if view is None:
+            return None
+        timeline = [
+            TimelineEntry(cursor=str(row.cursor), type=row.type, occurred_at=row.occurred_at)
+            for row in projection.timeline(session, id)
+        ]
+        return _family_unit(view, timeline, records.access(session, id))
+
+
+def _registration(
+    family_unit_id: str, given: RegisterFamilyInput, *, organisation_id: str | None, code: str
+) -> commands.RegisterFamily:
+    return commands.RegisterFamily(
+        family_unit_id=family_unit_id,
+        channel=common.Channel(given.channel.value),
+        current_location=location_input(given.current_location),
+        members=[member_input(m) for m in given.members],
+        registration_code_hash=codes.code_hash(code),
+        organisation_id=organisation_id,
+        consent=[common.PartnerKind(kind.value) for kind in given.consent],
+    )
+
+
+async def register_family(info: Info, input: RegisterFamilyInput) -> CommandResult:
+    caller = principal(info)
+    channel = common.Channel(input.channel.value)
+    if caller is None or not may_register(caller, channel):
+        roles = " or ".join(sorted(r.value for r, c in CHANNELS.items() if channel in c))
+        raise refuse(f"{NOT_AUTHORISED}: channel {input.channel.name} needs role {roles}")
+    gateway_ = gateway(info)
+    family_unit_id, code = gateway_.new_id(), codes.new_code()
+    command = _registration(
+        family_unit_id, input, organisation_id=caller.organisation_id, code=code
+    )
+    command_id, outcome = await gateway_.command(
+        command, outcomes=frozenset({"registered"}) | REJECTED
+    )
+    status, errors = answer_of(command_id, outcome, rejections=REJECTED)
+    return CommandResult(
+        status=status,
+        command_id=strawberry.ID(command_id),
+        family_unit_id=strawberry.ID(family_unit_id),
+        errors=errors,
+        registration_code=None if status is CommandStatus.REJECTED else code,
+        existing=outcome.data.get("existing_family_unit_id") if outcome else None,
+    )
+
+
+def require_record(info: Info, family_unit_id: str) -> None:
+    """Commands that change a family need an organisation that may see its record."""
+    caller = principal(info)
+    with Session(engine(info)) as session:
+        record = records.access(session, family_unit_id)
+    if caller is None or not may_see_record(caller, record):
+        raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you")
+
+
+async def add_family_member(
+    info: Info, family_unit_id: strawberry.ID, member: MemberInput
+) -> CommandAnswer:
+    require_record(info, family_unit_id)
+    command = commands.AddFamilyMember(family_unit_id=family_unit_id, member=member_input(member))
+    answer, _ = await send(info, command, accepted=frozenset({"registration-updated"}))
+    return answer
+
+
+async def update_location(
+    info: Info, family_unit_id: strawberry.ID, location: LocationInput
+) -> CommandAnswer:
+    require_record(info, family_unit_id)
+    command = commands.UpdateLocation(
+        family_unit_id=family_unit_id, current_location=location_input(location)
+    )
+    answer, _ = await send(info, command, accepted=frozenset({"registration-updated"}))
+    return answer
+
+
+def _family_event(entry: Entry) -> FamilyEvent:
+    return FamilyEvent(
+        cursor=str(entry.cursor),
+        family_unit_id=strawberry.ID(entry.family_unit_id) if entry.family_unit_id else None,
+        type=entry.type,
+        occurred_at=entry.occurred_at,
+        event_id=strawberry.ID(entry.event_id),
+    )
+
+
+def _cursor(after: str | None) -> int:
+    if after is None:
+        return 0
+    if not after.isdigit():
+        raise ValueError("`after` must be a cursor received from familyEvents")
+    return int(after)
+
+
+async def family_events(
+    info: Info, family_unit_id: strawberry.ID | None = None, after: str | None = None
+) -> AsyncGenerator[FamilyEvent, None]:
+    """Everything after `after`, then live: replayed from the read model, never twice."""
+    gateway_ = gateway(info)
+    last = _cursor(after)
+    # Listen before reading, so nothing committed in between is missed.
+    with gateway_.hub.listen() as queue:
+        with Session(gateway_.service.engine) as session:
+            missed = projection.entries_after(session, last, family_unit_id)
+        for entry in missed:
+            last = entry.cursor
+            yield _family_event(entry)
+        while True:
+            entry = await queue.get()
+            if entry.cursor <= last:
+                continue
+            if family_unit_id is not None and entry.family_unit_id != family_unit_id:
+                continue
+            last = entry.cursor
+            yield _family_event(entry)

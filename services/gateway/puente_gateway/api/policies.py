@@ -1,0 +1,82 @@
+"""announcePolicy: a policy officer announces a change with its effective time; the
+notifications service gives shelters their notice and makes it effective."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from puente_schemas import commands, common
+from puente_schemas.places import SITE_PLACES
+from strawberry.types import Info
+
+from puente_gateway.api.permissions import gateway
+from puente_gateway.api.sending import send
+from puente_gateway.api.types import CaseCategory, CommandAnswer
+
+
+@strawberry.input
+class SiteChangeInput:
+    site: str
+    open: bool | None = None
+    capacity_per_day: int | None = None
+
+
+@strawberry.input
+class PolicyChangesInput:
+    sites: list[SiteChangeInput] = strawberry.field(default_factory=list)
+    eligible_categories: list[CaseCategory] | None = None
+    min_notice_hours: float | None = None
+
+
+@strawberry.type
+class PolicyAnswer(CommandAnswer):
+    policy_id: strawberry.ID
+
+
+def _changes(given: PolicyChangesInput) -> common.PolicyChanges:
+    """Bad input is refused here, before anything is sent."""
+    for change in given.sites:
+        if change.site not in SITE_PLACES:
+            raise ValueError(f"unknown site '{change.site}'")
+        if change.capacity_per_day is not None and change.capacity_per_day < 0:
+            raise ValueError(f"capacity of site '{change.site}' cannot be below zero")
+    if given.min_notice_hours is not None and given.min_notice_hours < 0:
+        raise ValueError("minimum notice cannot be below zero")
+    return common.PolicyChanges(
+        sites=[
+            common.SiteChange(site=c.site, open=c.open, capacity_per_day=c.capacity_per_day)
+            for c in given.sites
+        ],
+        eligible_categories=[common.CaseCategory(c.value) for c in given.eligible_categories]
+        if given.eligible_categories is not None
+        else None,
+        min_notice_hours=given.min_notice_hours,
+    )
+
+
+async def announce_policy(
+    info: Info,
+    title: str,
+    effective_at: dt.datetime,
+    changes: PolicyChangesInput | None = None,
+) -> PolicyAnswer:
+    if not title.strip():
+        raise ValueError("a policy needs a title")
+    if effective_at.tzinfo is None:
+        raise ValueError("`effectiveAt` needs a time zone (e.g. 2021-06-01T00:00:00Z)")
+    policy_id = gateway(info).new_id()
+    command = commands.AnnouncePolicy(
+        policy_id=policy_id,
+        title=title.strip(),
+        effective_at=effective_at,
+        changes=_changes(changes or PolicyChangesInput()),
+    )
+    answer, _ = await send(info, command, accepted=frozenset({"policy-announced"}))
+    return PolicyAnswer(
+        status=answer.status,
+        command_id=answer.command_id,
+        outcome=answer.outcome,
+        errors=answer.errors,
+        policy_id=strawberry.ID(policy_id),
+    )

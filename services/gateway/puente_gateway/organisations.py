@@ -1,0 +1,42 @@
+"""Partner organisations: each has a kind (common.PartnerKind) that consent names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from puente_schemas.common import PartnerKind
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from puente_gateway.tables import Organisation, Token
+
+__all__ = ["create_organisation", "organisation", "organisations", "tokens_of"]
+
+
+def create_organisation(
+    engine: Engine, *, name: str, kind: PartnerKind, now: dt.datetime
+) -> Organisation:
+    row = Organisation(id=str(uuid.uuid4()), name=name, kind=kind.value, created_at=now)
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
+        session.commit()
+    return row
+
+
+def organisation(engine: Engine, organisation_id: str) -> Organisation | None:
+    with Session(engine) as session:
+        return session.get(Organisation, organisation_id)
+
+
+def organisations(engine: Engine) -> Sequence[Organisation]:
+    with Session(engine) as session:
+        query = select(Organisation).order_by(col(Organisation.created_at), col(Organisation.id))
+        return session.exec(query).all()
+
+
+def tokens_of(engine: Engine, organisation_id: str) -> Sequence[Token]:
+    with Session(engine) as session:
+        query = select(Token).where(Token.organisation_id == organisation_id)
+        return session.exec(query.order_by(col(Token.created_at), col(Token.id))).all()
