@@ -53,8 +53,11 @@ def notify_expected_arrival(event: ShelterAssigned, ctx: Context) -> list[Event]
 
 
 def notify_release(event: Released, ctx: Context) -> list[Event]:
-    recipient = event.shelter_id or event.destination
-    notice = domain.released_to(recipient, event.site, _needs(ctx, event.family_unit_id))
+    """The shelter expecting the family hears it is on its way; a family going to a sponsor
+    or already home in the US has no shelter to tell."""
+    if event.shelter_id is None:
+        return []
+    notice = domain.released_to(event.shelter_id, event.site, _needs(ctx, event.family_unit_id))
     return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
 
 

@@ -22,7 +22,7 @@ from puente_runtime.storage import make_engine
 from puente_runtime.tracing import make_tracer
 
 # Clock-driven work: given the open session and the time, change state and return events.
-Timed = Callable[[Session, dt.datetime], list[Contract]]
+Timed = Callable[[Session, dt.datetime], Sequence[Contract]]
 TIMED_PAUSE_SECONDS = 0.1
 
 
@@ -108,7 +108,7 @@ class Service:
             self.tracer.start_as_current_span(work.__name__),
             Session(self.engine) as session,
         ):
-            envelopes = self._stage(session, work(session, self.clock.now()))
+            envelopes = self._stage(session, list(work(session, self.clock.now())))
             session.commit()
         if envelopes:
             self.relay.wake()
