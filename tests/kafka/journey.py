@@ -23,16 +23,19 @@ from puente_schemas.common import CaseCategory, Channel, Location, Member
 from puente_schemas.events import Registered
 from websockets.asyncio.client import connect
 
-# The journey of one family, in order, as the gateway names event types.
+# The milestones of one family's journey, in order, as the gateway names event types.
 JOURNEY = (
     "registered",
     "scheduled",
     "transport-booked",
+    "transport-departed",
     "arrived-at-port",
     "checked-in",
     "processed",
     "released",
 )
+# Steps that happen once beside the milestones, in no fixed order with them.
+ALONGSIDE = ("shelter-assigned", "court-assigned")
 NOTICES = 2  # the receiving shelter hears of the expected arrival, then of the release
 
 

@@ -6,20 +6,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
 from puente_schemas import Envelope
-from sqlmodel import Session, SQLModel, text
+from sqlmodel import Session, SQLModel, col, select, text
 
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
 from puente_runtime.consumer import Consumer, Handlers
-from puente_runtime.outbox import Contract, Relay, envelope_for, stage
+from puente_runtime.outbox import Contract, Relay, envelope_for, stage, subject_of
 from puente_runtime.settings import Settings
-from puente_runtime.storage import make_engine
-from puente_runtime.tracing import make_tracer
+from puente_runtime.storage import OutboxRow, make_engine
+from puente_runtime.tracing import extract, make_tracer
 
 # Clock-driven work: given the open session and the time, change state and return events.
 Timed = Callable[[Session, dt.datetime], Sequence[Contract]]
@@ -104,15 +105,29 @@ class Service:
 
     def run_now(self, work: Timed) -> list[Envelope]:
         """One run of timed `work` (what `every` does each period; tests call it directly)."""
-        with (
-            self.tracer.start_as_current_span(work.__name__),
-            Session(self.engine) as session,
-        ):
-            envelopes = self._stage(session, list(work(session, self.clock.now())))
+        with Session(self.engine) as session:
+            contracts = list(work(session, self.clock.now()))
+            envelopes = [self._continue(session, c, work.__name__) for c in contracts]
             session.commit()
         if envelopes:
             self.relay.wake()
         return envelopes
+
+    def _continue(self, session: Session, contract: Contract, name: str) -> Envelope:
+        """Stage an event of timed work in the trace and correlation of the last event this
+        service published about the same family, so a case stays one trace end to end."""
+        subject = subject_of(contract.model_dump(mode="json"))
+        last = session.exec(
+            select(OutboxRow.headers)
+            .where(OutboxRow.key == subject)
+            .order_by(col(OutboxRow.id).desc())
+            .limit(1)
+        ).first()
+        headers: dict[str, str] = json.loads(last) if last else {}
+        with self.tracer.start_as_current_span(name, context=extract(headers)):
+            correlation = headers.get("ce_correlationid")
+            (envelope,) = self._stage(session, [contract], correlation_id=correlation)
+        return envelope
 
     def _stage(
         self, session: Session, contracts: list[Contract], *, correlation_id: str | None = None

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     outcome_timeout_seconds: float = 5.0
     simulator: bool = False
-    min_notice_hours: float = 24.0
+    simulator_late_every: int = 7  # the simulator makes one family in n late (0: never)
+    simulator_missed_every: int = 11  # and one in n miss its pick-up (0: never)
+    min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
 
     def database_for(self, service: str) -> str:

@@ -18,7 +18,7 @@ class OutboxRow(SQLModel, table=True):
     event_id: str = Field(unique=True)
     type: str
     topic: str
-    key: str
+    key: str = Field(index=True)
     headers: str
     body: bytes
     created_at: dt.datetime

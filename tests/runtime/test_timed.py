@@ -1,0 +1,56 @@
+"""Clock-driven work: its state and its events commit together, and a family's events stay
+in the family's one trace and correlation even when the clock, not a message, caused them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from puente_runtime import EmbeddedBus, Service, Settings
+from puente_runtime.outbox import envelope_for, stage
+from puente_runtime.storage import OutboxRow
+from puente_schemas.events import CheckedIn, Processed
+from sqlmodel import Session, select
+
+TRACE = "0af7651916cd43dd8448eb211c80319c"
+
+
+def trace_id(headers: str) -> str:
+    return json.loads(headers)["traceparent"].split("-")[1]
+
+
+def test_timed_events_continue_the_trace_of_the_familys_last_event(tmp_path, clock):
+    settings = Settings(var_dir=tmp_path)
+    service = Service(
+        name="timed", settings=settings, bus=EmbeddedBus(tmp_path / "bus.db"), clock=clock
+    )
+    earlier = envelope_for(
+        CheckedIn(family_unit_id="f1", site="laredo", checked_in_at=clock.now()),
+        source="timed",
+        clock=clock,
+        correlation_id="c-1",
+    )
+    with Session(service.engine) as session:
+        stage(session, [(earlier, CheckedIn.TOPIC)], clock=clock)
+        row = session.exec(select(OutboxRow)).one()
+        headers = json.loads(row.headers) | {"traceparent": f"00-{TRACE}-b7ad6b7169203331-01"}
+        row.headers = json.dumps(headers)
+        session.add(row)
+        session.commit()
+
+    def finish(session: Session, now: dt.datetime) -> list[Processed]:
+        return [
+            Processed(family_unit_id=f, site="laredo", processed_at=now, documents=[])
+            for f in ("f1", "f2")
+        ]
+
+    envelopes = service.run_now(finish)
+
+    by_family = {e.subject: e for e in envelopes}
+    assert by_family["f1"].correlation_id == "c-1"
+    assert by_family["f2"].correlation_id == by_family["f2"].id  # a family new to the service
+    with Session(service.engine) as session:
+        rows = {r.event_id: r for r in session.exec(select(OutboxRow)).all()}
+    assert trace_id(rows[by_family["f1"].id].headers) == TRACE
+    assert trace_id(rows[by_family["f2"].id].headers) != TRACE
+    service.engine.dispose()
