@@ -5,6 +5,7 @@ accelerated clock, writing traces as JSON lines under one var directory."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import ctypes
 import importlib
 import os
@@ -104,6 +105,7 @@ class Platform:
         self.start_offsets = start_offsets
         self.clock_speed = clock_speed
         self.epoch = time.time()
+        self.clock_start: dt.datetime | None = None  # what the clock reads at the epoch
         self.gateway_port = free_port()
         self._subscriptions = subscriptions
         self._processes: dict[str, _Process] = {}
@@ -150,6 +152,8 @@ class Platform:
                 "PUENTE_RELAY_POLL_SECONDS": "0.2",
             }
         )
+        if self.clock_start is not None:
+            env["PUENTE_CLOCK_START"] = self.clock_start.isoformat()
         if name == "gateway":
             env.update(
                 {

@@ -24,14 +24,18 @@ class SystemClock:
 
 class AcceleratedClock:
     """Time that runs `speed` times faster than real time from a shared real `epoch`, so
-    several processes started with the same epoch and speed agree on the time."""
+    several processes started with the same epoch and speed agree on the time. At the epoch
+    it reads `start` (by default, the epoch itself): a simulation may begin on any day."""
 
-    def __init__(self, *, speed: float, epoch: float | None = None) -> None:
+    def __init__(
+        self, *, speed: float, epoch: float | None = None, start: dt.datetime | None = None
+    ) -> None:
         self.speed = speed
         self.epoch = time.time() if epoch is None else epoch
+        self.start = self.epoch if start is None else start.timestamp()
 
     def now(self) -> dt.datetime:
-        simulated = self.epoch + (time.time() - self.epoch) * self.speed
+        simulated = self.start + (time.time() - self.epoch) * self.speed
         return dt.datetime.fromtimestamp(simulated, dt.UTC)
 
     async def sleep_until(self, moment: dt.datetime) -> None:
@@ -55,5 +59,7 @@ class FakeClock:
             await asyncio.sleep(0.001)
 
 
-def clock_from(speed: float, epoch: float | None) -> Clock:
-    return SystemClock() if speed == 1.0 else AcceleratedClock(speed=speed, epoch=epoch)
+def clock_from(speed: float, epoch: float | None, start: dt.datetime | None = None) -> Clock:
+    if speed == 1.0 and start is None:
+        return SystemClock()
+    return AcceleratedClock(speed=speed, epoch=epoch, start=start)

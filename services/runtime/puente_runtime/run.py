@@ -22,7 +22,7 @@ def make_bus(settings: Settings, *, client_id: str) -> Bus:
 
 
 def make_clock(settings: Settings) -> Clock:
-    return clock_from(settings.clock_speed, settings.clock_epoch)
+    return clock_from(settings.clock_speed, settings.clock_epoch, settings.clock_start)
 
 
 def configure_logging() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     clock_speed: float = 1.0
     clock_epoch: float | None = None
+    clock_start: dt.datetime | None = None  # what the clock reads at the epoch (simulations)
     otel_exporter: Literal["none", "file", "otlp", "console"] = "none"
     otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
     retry_attempts: int = 3
