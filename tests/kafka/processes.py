@@ -5,8 +5,8 @@ accelerated clock, writing traces as JSON lines under one var directory."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import ctypes
+import datetime as dt
 import importlib
 import os
 import signal
