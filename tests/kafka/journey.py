@@ -18,10 +18,12 @@ from typing import Any
 import httpx
 from puente_runtime import SystemClock
 from puente_runtime.outbox import envelope_for
-from puente_schemas import Envelope
+from puente_schemas import Command, Envelope, Event
 from puente_schemas.common import CaseCategory, Channel, Location, Member
 from puente_schemas.events import Registered
 from websockets.asyncio.client import connect
+
+from tests.kafka.broker import Tap, produce
 
 # The milestones of one family's journey, in order, as the gateway names event types.
 JOURNEY = (
@@ -60,12 +62,12 @@ def a_number() -> str:
     return f"A{random.randrange(10**8, 10**9):09d}"
 
 
-def family_input() -> dict[str, Any]:
+def family_input(city: str = "Tijuana", country: str = "MX") -> dict[str, Any]:
     """Two parents in MPP (one case active, one ordered removed in absentia, speaking Spanish
-    and Mam) and their child who was never in MPP, waiting in Tijuana."""
+    and Mam) and their child who was never in MPP, waiting in Tijuana unless told."""
     return {
         "channel": "ONLINE",
-        "currentLocation": {"city": "Tijuana", "country": "MX"},
+        "currentLocation": {"city": city, "country": country},
         "members": [
             {
                 "givenName": "Rosa",
@@ -127,8 +129,8 @@ class GraphQL:
         assert not body.get("errors"), body["errors"]
         return body["data"]  # type: ignore[no-any-return]
 
-    async def register_family(self) -> str:
-        result = (await self.execute(REGISTER, input=family_input()))["registerFamily"]
+    async def register_family(self, city: str = "Tijuana", country: str = "MX") -> str:
+        result = (await self.execute(REGISTER, input=family_input(city, country)))["registerFamily"]
         # PENDING is a fair answer from a platform that has only just started.
         assert result["status"] in {"ACCEPTED", "PENDING"}, result
         assert result["errors"] == [], result
@@ -222,3 +224,23 @@ def spans_about(var_dir: Path, family_unit_id: str) -> list[dict[str, Any]]:
             if span["attributes"].get("puente.family_unit_id") == family_unit_id:
                 spans.append(span)
     return spans
+
+
+async def send(bootstrap: str, contract: Command | Event) -> Envelope:
+    """Produce a command or event straight to its topic, as its owner would."""
+    envelope = envelope_for(contract, source="tests", clock=SystemClock())
+    await produce(
+        bootstrap,
+        contract.TOPIC,
+        key=envelope.subject,
+        value=envelope.body(),
+        headers=envelope.headers(),
+    )
+    return envelope
+
+
+def published(tap: Tap, family_unit_id: str, short_type: str) -> list[dict[str, Any]]:
+    """The bodies of one family's events of one type, in the order they were published."""
+    return [
+        json.loads(r.value) for r in tap.events_about(family_unit_id) if r.short_type == short_type
+    ]
