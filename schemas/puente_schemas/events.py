@@ -251,6 +251,8 @@ class TransportBooked(Event):
     vehicle_id: str | None = None
     escorted_convoy: bool = False
     risk: str | None = None
+    # Where the family safely waits when it arrives long before the appointment.
+    lodging: str | None = None
 
 
 class TransportDeparted(Event):

@@ -121,6 +121,7 @@ def _booked(row: BookingRow, booking: domain.Booking) -> TransportBooked:
         vehicle_id=booking.vehicle_id,
         escorted_convoy=booking.route.escorted_convoy,
         risk=booking.route.risk,
+        lodging=booking.lodging,
     )
 
 
