@@ -22,7 +22,18 @@ from puente_runtime.messages import to_message
 from puente_runtime.outbox import OutboxRow, envelope_for
 from puente_schemas import Envelope, Event
 from puente_schemas.common import Location, Member, PartnerKind
-from puente_schemas.events import QueuePlace, Registered, Scheduled, Site, SiteUpdated, Waitlisted
+from puente_schemas.events import (
+    QueuePlace,
+    Registered,
+    Scheduled,
+    Shelter,
+    ShelterAssigned,
+    ShelterUpdated,
+    Site,
+    SiteUpdated,
+    TransportBooked,
+    Waitlisted,
+)
 from sqlmodel import Session, select
 from strawberry.types import ExecutionResult
 
@@ -45,21 +56,32 @@ class Harness:
         return self.context_for(Role.REGISTRAR, Role.PORT_OFFICER, kind=PartnerKind.DHS)
 
     def context_for(
-        self, *roles: Role, kind: PartnerKind | None = None, organisation_id: str | None = None
+        self,
+        *roles: Role,
+        kind: PartnerKind | None = None,
+        organisation_id: str | None = None,
+        shelter_id: str | None = None,
     ) -> dict[str, Any]:
         return {
             "gateway": self.gateway,
-            "principal": principal(*roles, kind=kind, organisation_id=organisation_id),
+            "principal": principal(
+                *roles, kind=kind, organisation_id=organisation_id, shelter_id=shelter_id
+            ),
         }
 
     @property
     def anonymous(self) -> dict[str, Any]:
         return {"gateway": self.gateway, "principal": ANONYMOUS}
 
-    def token(self, *roles: Role, kind: PartnerKind = PartnerKind.DHS) -> tuple[str, str]:
-        """A real token for a new organisation of `kind`: (token, organisation id)."""
+    def token(
+        self, *roles: Role, kind: PartnerKind = PartnerKind.DHS, shelter_id: str | None = None
+    ) -> tuple[str, str]:
+        """A real token for a new organisation of `kind` (running `shelter_id`):
+        (token, organisation id)."""
         engine = self.gateway.service.engine
-        organisation = create_organisation(engine, name=f"{kind} test", kind=kind, now=T0)
+        organisation = create_organisation(
+            engine, name=f"{kind} test", kind=kind, now=T0, shelter_id=shelter_id
+        )
         token, _ = issue_token(
             engine, organisation_id=organisation.id, roles=roles, name="test", now=T0
         )
@@ -108,7 +130,10 @@ class Harness:
 
 
 def principal(
-    *roles: Role, kind: PartnerKind | None = PartnerKind.DHS, organisation_id: str | None = None
+    *roles: Role,
+    kind: PartnerKind | None = PartnerKind.DHS,
+    organisation_id: str | None = None,
+    shelter_id: str | None = None,
 ) -> Principal:
     return Principal(
         token_id=f"token-{'-'.join(sorted(roles))}",
@@ -116,6 +141,7 @@ def principal(
         roles=frozenset(roles),
         organisation_id=organisation_id or f"org-{kind}",
         organisation_kind=kind,
+        shelter_id=shelter_id,
     )
 
 
@@ -278,3 +304,86 @@ def answer_commands(
             await harness.bus.publish(to_message(answer, event.TOPIC, {}))
 
     harness.bus.subscribe([topic], f"stand-in-{topic}", handle)
+
+
+def scheduled(
+    family_unit_id: str,
+    *,
+    appointment_at: dt.datetime = T0 + dt.timedelta(days=3),
+    site: str = "brownsville",
+    appointment_id: str | None = None,
+    people: int = 2,
+) -> Scheduled:
+    return Scheduled(
+        family_unit_id=family_unit_id,
+        appointment_id=appointment_id or f"ap-{family_unit_id}",
+        site=site,
+        appointment_at=appointment_at,
+        people=people,
+        origin=Location(city="Matamoros", country="MX"),
+    )
+
+
+def booked(
+    family_unit_id: str,
+    booking_id: str,
+    *,
+    departure_at: dt.datetime = T0 + dt.timedelta(days=2, hours=20),
+    travel: dt.timedelta = dt.timedelta(hours=3),
+    site: str = "brownsville",
+    appointment_id: str | None = None,
+    seats: int = 2,
+) -> TransportBooked:
+    """The family's seats on the Matamoros-Brownsville shuttle."""
+    return TransportBooked(
+        family_unit_id=family_unit_id,
+        booking_id=booking_id,
+        appointment_id=appointment_id or f"ap-{family_unit_id}",
+        site=site,
+        origin_city="Matamoros",
+        pickup_point="IOM pick-up point, Matamoros",
+        departure_at=departure_at,
+        arrival_at=departure_at + travel,
+        seats=seats,
+        travel_documents=["Mexican transit permit (FMM)"],
+        route_id=f"matamoros--{site}",
+        vehicle_id=f"matamoros--{site}@1#1",
+        escorted_convoy=True,
+        risk="high",
+    )
+
+
+def shelter_updated(
+    shelter_id: str = "casa", *, beds: int = 40, beds_free: int = 30
+) -> ShelterUpdated:
+    return ShelterUpdated(
+        shelter=Shelter(
+            id=shelter_id,
+            name=f"Shelter {shelter_id}",
+            city="Brownsville",
+            latitude=25.9,
+            longitude=-97.5,
+            beds=beds,
+            beds_free=beds_free,
+            services=["food", "medical"],
+        )
+    )
+
+
+def shelter_assigned(
+    family_unit_id: str,
+    shelter_id: str = "casa",
+    *,
+    expected_at: dt.datetime = T0 + dt.timedelta(days=3, hours=4),
+    people: int = 2,
+) -> ShelterAssigned:
+    return ShelterAssigned(
+        family_unit_id=family_unit_id,
+        shelter_id=shelter_id,
+        site="brownsville",
+        expected_at=expected_at,
+        people=people,
+        languages=["mam", "spa"],
+        needs_interpreter=True,
+        needs=["interpreter: mam", "children under 18: 1"],
+    )

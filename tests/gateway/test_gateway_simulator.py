@@ -38,7 +38,8 @@ def planned(harness: Harness) -> int:
 
 @pytest.fixture
 async def simulating(make_harness: Callable[..., Harness]) -> Harness:
-    harness = make_harness(simulator=True)
+    """The happy path: no family is picked for a late vehicle or a missed pick-up."""
+    harness = make_harness(simulator=True, simulator_late_every=0, simulator_missed_every=0)
     await harness.start()
     return harness
 

@@ -16,7 +16,7 @@ from puente_schemas.common import FieldError, PartnerKind
 from puente_schemas.events import RegistrationRejected
 from puente_schemas.topics import REGISTRATION_COMMANDS
 
-from .support import Harness, eventually, registered
+from .support import Harness, eventually, registered, scheduled, shelter_assigned
 from .test_gateway_commands import INPUT, REGISTER, answering
 
 FAMILY = """
@@ -28,6 +28,7 @@ query ($id: ID!) {
 }
 """
 HOTLINE = "org-hotline-tijuana"
+CASA = "casa"
 
 
 def errors(result: Any) -> list[tuple[str, list[str | int]]]:
@@ -35,20 +36,27 @@ def errors(result: Any) -> list[tuple[str, list[str | int]]]:
 
 
 async def two_families(harness: Harness) -> tuple[str, str]:
-    """Both registered by the hotline: one consents to shelters seeing it, one to nobody."""
+    """Both registered by the hotline and expected at the shelter CASA: one consents to
+    shelters seeing it, one to nobody."""
     consenting, private = str(uuid.uuid4()), str(uuid.uuid4())
     await harness.publish_all(
         registered(consenting, organisation_id=HOTLINE, consent=[PartnerKind.SHELTER]),
         registered(private, organisation_id=HOTLINE, consent=[]),
     )
+    await harness.publish_all(scheduled(consenting), scheduled(private))
+    await harness.publish_all(shelter_assigned(consenting, CASA), shelter_assigned(private, CASA))
     return consenting, private
+
+
+def casa(harness: Harness) -> dict[str, Any]:
+    return harness.context_for(Role.SHELTER, kind=PartnerKind.SHELTER, shelter_id=CASA)
 
 
 async def test_a_shelter_sees_names_only_with_consent_and_never_legal_history(
     harness: Harness,
 ) -> None:
     consenting, private = await two_families(harness)
-    shelter = harness.context_for(Role.SHELTER, kind=PartnerKind.SHELTER)
+    shelter = casa(harness)
 
     seen = await harness.execute(FAMILY, shelter, id=consenting)
     unseen = await harness.execute(FAMILY, shelter, id=private)
@@ -60,8 +68,27 @@ async def test_a_shelter_sees_names_only_with_consent_and_never_legal_history(
         ("not authorised", ["familyUnit", "members", 0, "aNumber"]),
         ("not authorised", ["familyUnit", "members", 1, "aNumber"]),
     ]
-    assert unseen.data == {"familyUnit": {"stage": "REGISTERED", "members": None}}
+    assert unseen.data == {"familyUnit": {"stage": "SCHEDULED", "members": None}}
     assert errors(unseen) == [("not authorised", ["familyUnit", "members"])]
+
+
+async def test_a_shelter_does_not_see_a_family_that_is_not_coming_to_it(harness: Harness) -> None:
+    consenting, _ = await two_families(harness)
+    elsewhere = harness.context_for(Role.SHELTER, kind=PartnerKind.SHELTER, shelter_id="other")
+    no_shelter = harness.context_for(Role.SHELTER, kind=PartnerKind.SHELTER)
+
+    for caller in (elsewhere, no_shelter):
+        result = await harness.execute(FAMILY, caller, id=consenting)
+        assert result.data == {"familyUnit": None}
+        assert errors(result) == [
+            (f"not authorised: family {consenting} is not visible to you", ["familyUnit"])
+        ]
+    log = await harness.execute(AUDIT, harness.context_for(Role.ADMIN), id=consenting)
+    assert log.data is not None
+    assert [(r["operation"], r["outcome"]) for r in log.data["auditLog"]] == [
+        ("familyUnit", "refused"),
+        ("familyUnit", "refused"),
+    ]
 
 
 async def test_the_registering_organisation_and_the_agencies_see_the_record(
@@ -86,7 +113,7 @@ async def test_the_registering_organisation_and_the_agencies_see_the_record(
         assert seen[who].data is not None
         assert seen[who].data["familyUnit"]["members"][0]["aNumber"] == "A123456789"
     for who in ("another hotline", "a legal provider"):
-        assert seen[who].data == {"familyUnit": {"stage": "REGISTERED", "members": None}}, who
+        assert seen[who].data == {"familyUnit": {"stage": "SCHEDULED", "members": None}}, who
         assert errors(seen[who]) == [("not authorised", ["familyUnit", "members"])]
 
 
@@ -109,7 +136,7 @@ async def test_reads_and_refusals_of_a_record_are_audited_without_personal_data(
     owner = harness.context_for(
         Role.HOTLINE_OPERATOR, kind=PartnerKind.HOTLINE, organisation_id=HOTLINE
     )
-    shelter = harness.context_for(Role.SHELTER, kind=PartnerKind.SHELTER)
+    shelter = casa(harness)
     await harness.execute(FAMILY, owner, id=private)
     await harness.execute(FAMILY, shelter, id=private)
     await harness.execute("query ($id: ID!) { familyUnit(id: $id) { stage } }", shelter, id=private)

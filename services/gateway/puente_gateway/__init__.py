@@ -18,6 +18,14 @@ Access (default deny, least privilege):
   that registered the family, or of a kind the family consented to. Legal history
   (A-numbers, categories, legal actions) needs a legal role: never shelters or transport.
   A refusal is an error on the field ("not authorised"), never a silent null.
+- A shelter organisation runs one shelter (`createOrganisation(shelterId:)`). A caller whose
+  only case role is `shelter` follows only the families assigned to that shelter
+  (`shelter-assigned`), sees only their journey's steps (no documents, court, attorney,
+  expedite or call-back events), never legal history, and names only with consent. Its
+  `expectedArrivals` (size, languages, interpreter, needs, time) are for it alone.
+- Transport operators see bookings (size, pick-up, journey documents), never names or legal
+  history. Documents (their kinds tell the legal action) are for legal roles that may see the
+  record. Processing times and the families over target are ids and times only.
 - `admin` grants no case data. The first token (var/admin.token) belongs to "Puente
   operations" (kind UNHCR, which runs registration in the wind-down) and carries `admin` and
   `registrar`, so `make run` can register and follow a family with it.

@@ -7,20 +7,32 @@ from dataclasses import dataclass
 
 from puente_schemas.common import Channel, PartnerKind
 
-from puente_gateway.roles import AGENCIES, CHANNELS, Role
+from puente_gateway.roles import AGENCIES, CASE_ROLES, CHANNELS, Role
 
-__all__ = ["Principal", "RecordAccess", "may_register", "may_see_record", "own_client"]
+__all__ = [
+    "JOURNEY_EVENTS",
+    "Principal",
+    "RecordAccess",
+    "may_follow",
+    "may_register",
+    "may_see_event",
+    "may_see_record",
+    "own_client",
+    "shelter_only",
+]
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a token's public id and name, its organisation and roles."""
+    """Who is calling: a token's public id and name, its organisation and roles, and the
+    shelter its organisation runs, if any."""
 
     token_id: str
     name: str
     roles: frozenset[Role]
     organisation_id: str | None = None
     organisation_kind: PartnerKind | None = None
+    shelter_id: str | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -35,17 +47,70 @@ ANONYMOUS = Principal(token_id="anonymous", name="anonymous", roles=frozenset({R
 
 @dataclass(frozen=True)
 class RecordAccess:
-    """What decides who sees a family's record: who registered it and to whom it consented."""
+    """What decides who sees a family's record: who registered it, to whom it consented, and
+    the shelter expecting it."""
 
     family_unit_id: str
     organisation_id: str | None
     consent: frozenset[PartnerKind]
+    shelter_id: str | None = None
+
+
+def shelter_only(principal: Principal) -> bool:
+    """The caller follows cases only as a shelter (no other case role)."""
+    return Role.SHELTER in principal.roles and not principal.has_any(CASE_ROLES - {Role.SHELTER})
+
+
+def may_follow(principal: Principal, record: RecordAccess | None) -> bool:
+    """Whether a caller that holds a case role may follow this family (stage, timeline,
+    itinerary): a shelter only the families assigned to the shelter its organisation runs;
+    the other case roles any family."""
+    if not shelter_only(principal):
+        return True
+    return (
+        record is not None
+        and principal.shelter_id is not None
+        and record.shelter_id == principal.shelter_id
+    )
+
+
+# What a shelter sees of a family coming to it: the steps of its journey, never its legal
+# history (documents, court, attorney), its expedites (often medical) or its call-backs.
+JOURNEY_EVENTS = frozenset(
+    {
+        "registered",
+        "waitlisted",
+        "scheduled",
+        "rescheduled",
+        "schedule-cancelled",
+        "transport-booked",
+        "transport-departed",
+        "transport-failed",
+        "booking-cancelled",
+        "arrived-at-port",
+        "checked-in",
+        "processed",
+        "processing-overdue",
+        "released",
+        "shelter-assigned",
+        "shelter-arrival-confirmed",
+    }
+)
+
+
+def may_see_event(principal: Principal, event_type: str) -> bool:
+    """A timeline entry (its type and time): everything for the other case roles, the
+    journey's steps for a shelter."""
+    return not shelter_only(principal) or event_type in JOURNEY_EVENTS
 
 
 def may_see_record(principal: Principal, record: RecordAccess | None) -> bool:
-    """An agency, the organisation that registered the family, or a kind it consented to."""
+    """An agency, the organisation that registered the family, or a kind it consented to; a
+    shelter, moreover, only for a family coming to it."""
     kind = principal.organisation_kind
     if principal.organisation_id is None or kind is None:
+        return False
+    if not may_follow(principal, record):
         return False
     if kind in AGENCIES:
         return True

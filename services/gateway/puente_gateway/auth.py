@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from puente_gateway.access import ANONYMOUS, Principal
-from puente_gateway.organisations import create_organisation
+from puente_gateway.organisations import create_organisation, shelter_of
 from puente_gateway.roles import Role
 from puente_gateway.tables import Organisation, Token
 
@@ -122,6 +122,7 @@ def authenticate(engine: Engine, authorization: object) -> Principal | None:
         if row is None or row.revoked_at is not None:
             return None
         organisation = session.get(Organisation, row.organisation_id)
+        shelter_id = shelter_of(session, row.organisation_id)
     if organisation is None:
         return None
     return Principal(
@@ -130,4 +131,5 @@ def authenticate(engine: Engine, authorization: object) -> Principal | None:
         roles=frozenset(Role(r) for r in row.roles) - {Role.PUBLIC},
         organisation_id=organisation.id,
         organisation_kind=PartnerKind(organisation.kind),
+        shelter_id=shelter_id,
     )

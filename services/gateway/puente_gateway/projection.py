@@ -1,5 +1,6 @@
-"""The read model: every event moves a family's stage and adds to its timeline; registration
-and scheduling events also fill the tables their queries read (records.py, queueing.py).
+"""The read model: every event moves a family's stage and adds to its timeline; events also
+fill the tables their queries read: registration (records.py), scheduling (queueing.py),
+transport (travel.py), processing (ports.py) and shelters (sheltering.py).
 
 Handlers run in the consumer's transaction (inbox and all); what they announce to live
 subscribers and waiting requests is announced only after that transaction commits.
@@ -15,9 +16,14 @@ from puente_runtime.consumer import HandlerFn
 from puente_schemas import EVENTS, Event
 from puente_schemas.events import (
     ArrivedAtPort,
+    AttorneyAccessDecided,
+    BookingCancelled,
     CheckedIn,
     CommandRejected,
+    CourtAssigned,
+    DocumentsPrepared,
     Processed,
+    ProcessingOverdue,
     Registered,
     RegistrationRejected,
     RegistrationUpdated,
@@ -25,12 +31,14 @@ from puente_schemas.events import (
     Rescheduled,
     ScheduleCancelled,
     Scheduled,
+    ShelterAssigned,
     TransportBooked,
+    TransportFailed,
     Waitlisted,
 )
 from sqlmodel import Session, col, select
 
-from puente_gateway import queueing, records
+from puente_gateway import ports, queueing, records, sheltering, travel
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -59,18 +67,29 @@ _RANK = {
 
 # The step each event records follows another: an event that arrives before the event of its
 # preceding step (they travel on different topics) waits, so timelines and live feeds keep the
-# order of the journey.
+# order of the journey. Events that follow one of their own topic (a departure, a cancelled
+# booking, a confirmed arrival) need no rule: the runtime keeps each topic's order, parked
+# messages included.
 _FOLLOWS: Mapping[type[Event], str] = {
     Waitlisted: "REGISTERED",
     Scheduled: "REGISTERED",
     Rescheduled: "REGISTERED",
     ScheduleCancelled: "REGISTERED",
     TransportBooked: "SCHEDULED",
+    TransportFailed: "SCHEDULED",
     ArrivedAtPort: "TRANSPORT_BOOKED",
+    DocumentsPrepared: "REGISTERED",
+    CourtAssigned: "REGISTERED",
+    AttorneyAccessDecided: "REGISTERED",
+    ShelterAssigned: "SCHEDULED",
     CheckedIn: "ARRIVED",
+    ProcessingOverdue: "ARRIVED",
     Processed: "ARRIVED",
     Released: "PROCESSED",
 }
+# A transport that failed or a booking given back leaves the family with its appointment and
+# no transport: back to SCHEDULED until the next booking.
+_UNBOOKED = (TransportFailed, BookingCancelled)
 
 
 def short_type(event_type: str) -> str:
@@ -84,8 +103,8 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     if family_unit_id is not None and not isinstance(event, CommandRejected):
         _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
-    records.apply(event, ctx)
-    queueing.apply(event, ctx)
+    for area in (records, queueing, travel, ports, sheltering):
+        area.apply(event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,
         family_unit_id=family_unit_id,
@@ -104,8 +123,16 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     return []
 
 
+def _preceding(session: Session, family_unit_id: str, event: Event) -> str | None:
+    if isinstance(event, Processed):
+        record = records.record(session, family_unit_id)
+        if record is not None and record.inside_us:
+            return "REGISTERED"  # already in the US: processed where it lives, no port
+    return _FOLLOWS.get(type(event))
+
+
 def _wait_for_preceding_step(session: Session, family_unit_id: str, event: Event) -> None:
-    preceding = _FOLLOWS.get(type(event))
+    preceding = _preceding(session, family_unit_id, event)
     view = session.get(FamilyView, family_unit_id)
     reached = _RANK.get(view.stage, 0) if view else 0
     if preceding and reached < _RANK[preceding]:
@@ -119,6 +146,8 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
         view = FamilyView(id=family_unit_id, stage=stage or "UNKNOWN", updated_at=ctx.clock.now())
     elif stage and (isinstance(event, Rescheduled) or _RANK[stage] >= _RANK.get(view.stage, 0)):
         view.stage = stage
+    elif isinstance(event, _UNBOOKED) and view.stage == "TRANSPORT_BOOKED":
+        view.stage = "SCHEDULED"
     if isinstance(event, Registered | RegistrationUpdated):
         view.members = [m.model_dump(mode="json") for m in event.members]
     if isinstance(event, Scheduled | Rescheduled):

@@ -14,6 +14,7 @@ __all__ = [
     "AGENCIES",
     "CASE_ROLES",
     "CHANNELS",
+    "DOCUMENT_ROLES",
     "ISSUABLE",
     "LEGAL_ROLES",
     "REGISTERING_ROLES",
@@ -63,6 +64,10 @@ LEGAL_ROLES = frozenset(
         Role.PORT_OFFICER,
     }
 )
+
+# Who reads a family's documents (their kinds tell the legal action, so legal roles only):
+# the port officers who serve them, the family's attorney, the registrar who follows it.
+DOCUMENT_ROLES = frozenset({Role.PORT_OFFICER, Role.LEGAL_PROVIDER, Role.REGISTRAR})
 
 # Who may register a family, and on which channels: a hotline registers by phone, a legal
 # provider as attorney of record, a registrar (registration point, shelter desk, the online

@@ -18,11 +18,22 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
-from puente_gateway.api import admin, expedites, families, policies, queue, registrant
+from puente_gateway.api import (
+    admin,
+    expedites,
+    families,
+    policies,
+    ports,
+    queue,
+    registrant,
+    timings,
+    travel,
+)
 from puente_gateway.api import callbacks as hotline
+from puente_gateway.api import shelters as receiving
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
-from puente_gateway.roles import CASE_ROLES, REGISTERING_ROLES, Role
+from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, REGISTERING_ROLES, Role
 
 __all__ = ["MAX_DEPTH", "PUBLIC_FIELDS", "schema"]
 
@@ -34,6 +45,8 @@ MAX_TOKENS = 5000
 PUBLIC_FIELDS = frozenset(
     {"sites", "expediteCriteria", "fairnessAudit", "registrantStatus", "__typename"}
 )
+# Who coordinates around shelters (beds and services are no one's personal data).
+SHELTER_READERS = (*CASE_ROLES, Role.ANALYST, Role.POLICY_OFFICER)
 
 
 @strawberry.type
@@ -63,6 +76,27 @@ class Query:
     callbacks: hotline.CallbackDay = strawberry.field(
         resolver=hotline.callbacks, extensions=needs(Role.HOTLINE_OPERATOR)
     )
+    bookings: list[travel.Booking] = strawberry.field(
+        resolver=travel.bookings, extensions=needs(Role.TRANSPORT_OPERATOR)
+    )
+    itinerary: travel.Itinerary = strawberry.field(
+        resolver=travel.itinerary, extensions=needs(*CASE_ROLES)
+    )
+    documents: ports.FamilyDocuments = strawberry.field(
+        resolver=ports.documents, extensions=needs(*DOCUMENT_ROLES)
+    )
+    arrivals_with_documents_not_ready: list[ports.ArrivalWithDocumentsNotReady] = strawberry.field(
+        resolver=ports.arrivals_with_documents_not_ready, extensions=needs(Role.PORT_OFFICER)
+    )
+    attorney_access: list[ports.AttorneyAccessDecision] = strawberry.field(
+        resolver=ports.attorney_access, extensions=needs(Role.PORT_OFFICER, Role.LEGAL_PROVIDER)
+    )
+    processing_times: list[timings.ProcessingTimes] = strawberry.field(
+        resolver=timings.processing_times, extensions=needs(Role.PORT_OFFICER, Role.ANALYST)
+    )
+    shelters: list[receiving.Shelter] = strawberry.field(
+        resolver=receiving.shelters, extensions=needs(*SHELTER_READERS)
+    )
     organisations: list[admin.Organisation] = strawberry.field(
         resolver=admin.all_organisations, extensions=needs(Role.ADMIN)
     )
@@ -91,6 +125,33 @@ class Mutation:
     )
     record_callback: CommandAnswer = strawberry.mutation(
         resolver=hotline.record_callback, extensions=needs(Role.HOTLINE_OPERATOR)
+    )
+    check_in: CommandAnswer = strawberry.mutation(
+        resolver=travel.check_in, extensions=needs(Role.PORT_OFFICER)
+    )
+    record_departure: CommandAnswer = strawberry.mutation(
+        resolver=travel.record_departure, extensions=needs(Role.TRANSPORT_OPERATOR)
+    )
+    report_delay: CommandAnswer = strawberry.mutation(
+        resolver=travel.report_delay, extensions=needs(Role.TRANSPORT_OPERATOR)
+    )
+    report_missed_pickup: CommandAnswer = strawberry.mutation(
+        resolver=travel.report_missed_pickup, extensions=needs(Role.TRANSPORT_OPERATOR)
+    )
+    complete_processing: CommandAnswer = strawberry.mutation(
+        resolver=ports.complete_processing, extensions=needs(Role.PORT_OFFICER)
+    )
+    release_family: CommandAnswer = strawberry.mutation(
+        resolver=ports.release_family, extensions=needs(Role.PORT_OFFICER)
+    )
+    request_attorney_access: ports.AttorneyAccessAnswer = strawberry.mutation(
+        resolver=ports.request_attorney_access, extensions=needs(Role.LEGAL_PROVIDER)
+    )
+    update_shelter_capacity: CommandAnswer = strawberry.mutation(
+        resolver=receiving.update_shelter_capacity, extensions=needs(Role.SHELTER)
+    )
+    confirm_shelter_arrival: CommandAnswer = strawberry.mutation(
+        resolver=receiving.confirm_shelter_arrival, extensions=needs(Role.SHELTER)
     )
     announce_policy: policies.PolicyAnswer = strawberry.mutation(
         resolver=policies.announce_policy, extensions=needs(Role.POLICY_OFFICER)

@@ -1,9 +1,13 @@
-"""The people in the field, simulated for demos: drivers report departures and arrivals, port
-officers finish processing and release families, each through the same commands a real
-partner would send, at the times the events planned (on the injected, maybe fast, clock).
+"""The people in the field, simulated for demos: drivers report departures (and, for a few
+families, a late vehicle or a missed pick-up), port officers record arrivals, finish
+processing and release families, hotline operators make their call-backs; each through the
+same commands a real partner would send, at the times the events planned (on the injected,
+maybe fast, clock). What they do is decided in fieldwork.py.
 
 Planned actions are stored in the transaction of the event that planned them, with its trace
-context, so a restart loses none and the case's one trace continues through them.
+context, so a restart loses none and the case's one trace continues through them. A failed
+transport or a cancelled booking drops the trip's actions still to come; the family's next
+booking is played like any other.
 """
 
 from __future__ import annotations
@@ -13,63 +17,99 @@ import datetime as dt
 import logging
 
 from opentelemetry.trace import SpanKind
-from puente_runtime import Context, Service
+from puente_runtime import Context, Handlers, NotYet, Service
 from puente_runtime.outbox import envelope_for, stage
 from puente_runtime.tracing import extract, inject_current
 from puente_schemas import CONTRACTS, Event
-from puente_schemas.commands import (
-    Command,
-    CompleteProcessing,
-    RecordArrival,
-    RecordDeparture,
-    ReleaseFamily,
+from puente_schemas.events import (
+    BookingCancelled,
+    CallbackBooked,
+    CheckedIn,
+    Processed,
+    Rescheduled,
+    Scheduled,
+    TransportBooked,
+    TransportFailed,
 )
-from puente_schemas.events import CheckedIn, Processed, TransportBooked
 from sqlmodel import Session, col, select
 
-from puente_gateway.tables import FieldAction
+from puente_gateway import fieldwork
+from puente_gateway.tables import FieldAction, FieldFamily
 
 log = logging.getLogger("puente.gateway.simulator")
-PROCESSING_TAKES = dt.timedelta(hours=2)
-RELEASE_TAKES = dt.timedelta(minutes=30)
-
-
-def plan(event: Event) -> list[tuple[dt.datetime, Command]]:
-    """What someone in the field will do after this event, and when."""
-    if isinstance(event, TransportBooked):
-        fid, booking = event.family_unit_id, event.booking_id
-        return [
-            (event.departure_at, RecordDeparture(family_unit_id=fid, booking_id=booking)),
-            (
-                event.arrival_at,
-                RecordArrival(family_unit_id=fid, booking_id=booking, site=event.site),
-            ),
-        ]
-    if isinstance(event, CheckedIn):
-        return [
-            (
-                event.checked_in_at + PROCESSING_TAKES,
-                CompleteProcessing(family_unit_id=event.family_unit_id),
-            )
-        ]
-    if isinstance(event, Processed):
-        return [
-            (event.processed_at + RELEASE_TAKES, ReleaseFamily(family_unit_id=event.family_unit_id))
-        ]
-    return []
 
 
 class Simulator:
     def __init__(self, service: Service, *, poll_seconds: float = 0.1) -> None:
         self._service = service
         self._poll_seconds = poll_seconds
-        planners = {model: self._plan for model in (TransportBooked, CheckedIn, Processed)}
-        service.consume(f"{service.settings.group_prefix}.simulator", planners)
+        self._late_every = service.settings.simulator_late_every
+        self._missed_every = service.settings.simulator_missed_every
+        handlers: Handlers = {
+            Scheduled: self._remember,
+            Rescheduled: self._remember,
+            TransportBooked: self._travel,
+            TransportFailed: self._drop_trip,
+            BookingCancelled: self._drop_trip,
+            CheckedIn: self._plan,
+            Processed: self._plan,
+            CallbackBooked: self._plan,
+        }
+        service.consume(f"{service.settings.group_prefix}.simulator", handlers)
         service.also_run(self.run)
 
+    def _remember(self, event: Scheduled | Rescheduled, ctx: Context) -> list[Event]:
+        """Appointment times: a late vehicle is late for one."""
+        family = _family(ctx, event.family_unit_id)
+        known = dict(family.appointments)  # a new dict: JSON columns miss in-place changes
+        known[event.appointment_id] = event.appointment_at.isoformat()
+        family.appointments = known
+        ctx.session.add(family)
+        return []
+
+    def _travel(self, event: TransportBooked, ctx: Context) -> list[Event]:
+        family = _family(ctx, event.family_unit_id)
+        mishap = None
+        if family.mishap is None:  # each family plays at most one unhappy case
+            mishap = fieldwork.mishap_for(
+                event.family_unit_id, late_every=self._late_every, missed_every=self._missed_every
+            )
+        appointment_at = None
+        if mishap == fieldwork.LATE:
+            known = family.appointments.get(event.appointment_id)
+            if known is None:
+                raise NotYet(f"transport-booked before its appointment for {event.family_unit_id}")
+            appointment_at = dt.datetime.fromisoformat(known)
+        if mishap is not None:
+            family.mishap = mishap
+            ctx.session.add(family)
+        self._store(ctx, fieldwork.journey(event, mishap=mishap, appointment_at=appointment_at))
+        return []
+
+    def _drop_trip(self, event: TransportFailed | BookingCancelled, ctx: Context) -> list[Event]:
+        """Nobody reports on a trip that will not happen: a failure ends the family's trip, a
+        cancelled booking its own."""
+        booking_id = getattr(event, "booking_id", None)
+        query = select(FieldAction).where(
+            col(FieldAction.done).is_(False),
+            col(FieldAction.command_type).in_(fieldwork.TRANSPORT_COMMANDS),
+        )
+        for action in ctx.session.exec(query).all():
+            payload = action.payload
+            if payload.get("family_unit_id") != event.family_unit_id:
+                continue
+            if booking_id is None or payload.get("booking_id") == booking_id:
+                action.done = True  # dropped: it will never be sent
+                ctx.session.add(action)
+        return []
+
     def _plan(self, event: Event, ctx: Context) -> list[Event]:
+        self._store(ctx, fieldwork.plan(event))
+        return []
+
+    def _store(self, ctx: Context, plan: fieldwork.Plan) -> None:
         trace = inject_current()
-        for due_at, command in plan(event):
+        for due_at, command in plan:
             ctx.session.add(
                 FieldAction(
                     due_at=due_at,
@@ -79,7 +119,6 @@ class Simulator:
                     trace=trace,
                 )
             )
-        return []
 
     async def run(self) -> None:
         print("demo: simulated field operations", flush=True)
@@ -120,3 +159,9 @@ class Simulator:
             action.done = True
             session.add(action)
             session.commit()
+
+
+def _family(ctx: Context, family_unit_id: str) -> FieldFamily:
+    return ctx.session.get(FieldFamily, family_unit_id) or FieldFamily(
+        family_unit_id=family_unit_id
+    )

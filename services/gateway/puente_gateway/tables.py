@@ -170,6 +170,147 @@ class FieldAction(SQLModel, table=True):
     done: bool = Field(default=False, index=True)
 
 
+class FieldFamily(SQLModel, table=True):
+    """What the simulator remembers of a family: its appointments (a late vehicle must be
+    late for one) and whether it already played a mishap (each family plays at most one)."""
+
+    __tablename__ = "gateway_field_family"
+
+    family_unit_id: str = Field(primary_key=True)
+    appointments: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    mishap: str | None = None
+
+
+class BookingRow(SQLModel, table=True):
+    """A family's transport booking: what the journey needs, never a name or legal history."""
+
+    __tablename__ = "gateway_booking"
+
+    booking_id: str = Field(primary_key=True)
+    family_unit_id: str = Field(index=True)
+    appointment_id: str
+    site: str = Field(index=True)
+    route_id: str | None = Field(default=None, index=True)
+    vehicle_id: str | None = None
+    origin_city: str
+    pickup_point: str
+    departure_at: dt.datetime = Field(index=True)
+    arrival_at: dt.datetime
+    seats: int
+    travel_documents: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    escorted_convoy: bool = False
+    risk: str | None = None
+    cost_to_family: int = 0
+    status: str = Field(index=True)  # booked | departed | arrived | cancelled | failed
+    booked_at: dt.datetime
+    departed_at: dt.datetime | None = None
+    expected_arrival_at: dt.datetime | None = None
+    arrived_at: dt.datetime | None = None
+    reason: str = ""
+
+
+class TransportFailureRow(SQLModel, table=True):
+    __tablename__ = "gateway_transport_failure"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_unit_id: str = Field(index=True)
+    appointment_id: str
+    reason: str
+    failed_at: dt.datetime
+
+
+class DocumentRow(SQLModel, table=True):
+    """One document a member needs, as processing last reported it."""
+
+    __tablename__ = "gateway_document"
+
+    family_unit_id: str = Field(primary_key=True)
+    member_id: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    status: str  # pending | ready
+    updated_at: dt.datetime
+
+
+class PortVisit(SQLModel, table=True):
+    """A family's processing: arrival, check-in, end of processing, release, each timestamped;
+    what was not ready at check-in; overdue; court and release."""
+
+    __tablename__ = "gateway_port_visit"
+
+    family_unit_id: str = Field(primary_key=True)
+    site: str | None = Field(default=None, index=True)
+    arrived_at: dt.datetime | None = None
+    checked_in_at: dt.datetime | None = None
+    processed_at: dt.datetime | None = None
+    released_at: dt.datetime | None = None
+    # [{"member_id", "kind"}] of the documents still pending when the family checked in.
+    not_ready_at_check_in: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON)
+    )
+    overdue_target_hours: float | None = None  # set by processing-overdue
+    court: str | None = None
+    destination: str | None = None
+    shelter_id: str | None = None
+    on_parole: bool | None = None
+    onward_travel: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    after_release: str | None = None
+    language: str | None = None
+
+
+class AttorneyAccessRow(SQLModel, table=True):
+    __tablename__ = "gateway_attorney_access"
+
+    request_id: str = Field(primary_key=True)
+    family_unit_id: str = Field(index=True)
+    attorney_organisation_id: str = Field(index=True)
+    granted: bool
+    reason: str
+    decided_at: dt.datetime
+
+
+class ShelterRow(SQLModel, table=True):
+    __tablename__ = "gateway_shelter"
+
+    id: str = Field(primary_key=True)
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+    beds: int
+    beds_free: int
+    services: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    updated_at: dt.datetime
+
+
+class ShelterArrival(SQLModel, table=True):
+    """A family a shelter expects: size, languages and needs; never a name or legal history."""
+
+    __tablename__ = "gateway_shelter_arrival"
+
+    family_unit_id: str = Field(primary_key=True)
+    shelter_id: str = Field(index=True)
+    site: str
+    expected_at: dt.datetime
+    people: int
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    needs_interpreter: bool = False
+    needs: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    status: str = Field(index=True)  # expected | released | arrived | withdrawn
+    assigned_at: dt.datetime
+    released_at: dt.datetime | None = None
+    confirmed_at: dt.datetime | None = None
+
+
+class OrganisationShelter(SQLModel, table=True):
+    """The shelter a shelter organisation runs: what its `shelter` role is limited to."""
+
+    __tablename__ = "gateway_organisation_shelter"
+
+    organisation_id: str = Field(primary_key=True)
+    shelter_id: str = Field(index=True)
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyView,
     FamilyRecord,
@@ -182,4 +323,13 @@ TABLES: tuple[type[SQLModel], ...] = (
     Token,
     AuditRow,
     FieldAction,
+    FieldFamily,
+    BookingRow,
+    TransportFailureRow,
+    DocumentRow,
+    PortVisit,
+    AttorneyAccessRow,
+    ShelterRow,
+    ShelterArrival,
+    OrganisationShelter,
 )

@@ -6,9 +6,10 @@ import datetime as dt
 
 import strawberry
 from puente_schemas.common import PartnerKind as Kind
+from sqlmodel import Session
 from strawberry.types import Info
 
-from puente_gateway import audit, organisations, tables
+from puente_gateway import audit, organisations, sheltering, tables
 from puente_gateway.api.permissions import engine, gateway
 from puente_gateway.api.types import PartnerKind, RoleName
 from puente_gateway.auth import issue_token, revoke_token
@@ -34,6 +35,10 @@ class Organisation:
     name: str
     kind: PartnerKind
     created_at: dt.datetime
+    shelter_id: strawberry.ID | None = strawberry.field(
+        description="The shelter a shelter organisation runs: its `shelter` tokens see that "
+        "shelter's expected arrivals and the families coming to it, and nothing else."
+    )
     tokens: list[TokenInfo] = strawberry.field(resolver=_tokens)
 
 
@@ -54,22 +59,40 @@ def _token(row: tables.Token) -> TokenInfo:
     )
 
 
-def _organisation(row: tables.Organisation) -> Organisation:
+def _organisation(row: tables.Organisation, shelter_id: str | None) -> Organisation:
     return Organisation(
         id=strawberry.ID(row.id),
         name=row.name,
         kind=PartnerKind(row.kind),
         created_at=row.created_at,
+        shelter_id=strawberry.ID(shelter_id) if shelter_id else None,
     )
 
 
-def create_organisation(info: Info, name: str, kind: PartnerKind) -> Organisation:
+def _check_shelter(info: Info, kind: PartnerKind, shelter_id: str | None) -> None:
+    if shelter_id is None:
+        return
+    if kind is not PartnerKind.SHELTER:
+        raise ValueError("shelterId: only a SHELTER organisation runs a shelter")
+    with Session(engine(info)) as session:
+        if sheltering.shelter(session, shelter_id) is None:
+            raise ValueError(f"shelterId: unknown shelter '{shelter_id}'")
+
+
+def create_organisation(
+    info: Info, name: str, kind: PartnerKind, shelter_id: strawberry.ID | None = None
+) -> Organisation:
     if not name.strip():
         raise ValueError("an organisation needs a name")
+    _check_shelter(info, kind, shelter_id)
     row = organisations.create_organisation(
-        engine(info), name=name.strip(), kind=Kind(kind.value), now=gateway(info).clock.now()
+        engine(info),
+        name=name.strip(),
+        kind=Kind(kind.value),
+        now=gateway(info).clock.now(),
+        shelter_id=shelter_id,
     )
-    return _organisation(row)
+    return _organisation(row, shelter_id)
 
 
 def issue(
@@ -99,7 +122,9 @@ def revoke(info: Info, token_id: strawberry.ID) -> bool:
 
 
 def all_organisations(info: Info) -> list[Organisation]:
-    return [_organisation(row) for row in organisations.organisations(engine(info))]
+    rows = organisations.organisations(engine(info))
+    shelters = organisations.shelters_of(engine(info), [row.id for row in rows])
+    return [_organisation(row, shelters.get(row.id)) for row in rows]
 
 
 @strawberry.type(description="A read of a family's personal data, or a refused attempt.")

@@ -16,11 +16,20 @@ from puente_schemas import commands, common
 from sqlmodel import Session
 from strawberry.types import Info
 
-from puente_gateway import codes, projection, records
-from puente_gateway.access import RecordAccess, may_register, may_see_record
+from puente_gateway import codes, projection, records, sheltering
+from puente_gateway.access import (
+    Principal,
+    RecordAccess,
+    may_follow,
+    may_register,
+    may_see_event,
+    may_see_record,
+    shelter_only,
+)
 from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
     MaySeeRecord,
+    audit_read,
     engine,
     gateway,
     principal,
@@ -159,15 +168,39 @@ def _family_unit(
 
 
 def family_unit(info: Info, id: strawberry.ID) -> FamilyUnit | None:
+    """A shelter follows only the families coming to it, and only their journey's steps."""
+    caller = principal(info)
+    assert caller is not None
     with Session(engine(info)) as session:
         view = projection.family(session, id)
         if view is None:
             return None
+        access = records.access(session, id)
+        if not may_follow(caller, access):
+            audit_read(info, caller, [id], allowed=False)
+        _require_follow(caller, id, access)
         timeline = [
             TimelineEntry(cursor=str(row.cursor), type=row.type, occurred_at=row.occurred_at)
             for row in projection.timeline(session, id)
+            if may_see_event(caller, row.type)
         ]
-        return _family_unit(view, timeline, records.access(session, id))
+        return _family_unit(view, timeline, access)
+
+
+def _require_follow(caller: Principal, family_unit_id: str, access: RecordAccess | None) -> None:
+    if not may_follow(caller, access):
+        raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you")
+
+
+def require_follow(info: Info, family_unit_id: str) -> RecordAccess | None:
+    """A family's case status (stage, itinerary, place in line): every case role, but a
+    shelter only for a family coming to it. Returns what decides who sees its record."""
+    caller = principal(info)
+    assert caller is not None
+    with Session(engine(info)) as session:
+        access = records.access(session, family_unit_id)
+    _require_follow(caller, family_unit_id, access)
+    return access
 
 
 def _registration(
@@ -259,13 +292,25 @@ def _cursor(after: str | None) -> int:
 async def family_events(
     info: Info, family_unit_id: strawberry.ID | None = None, after: str | None = None
 ) -> AsyncGenerator[FamilyEvent, None]:
-    """Everything after `after`, then live: replayed from the read model, never twice."""
+    """Everything after `after`, then live: replayed from the read model, never twice. A
+    shelter sees the journey's steps of the families coming to it."""
     gateway_ = gateway(info)
+    caller = principal(info)
+    assert caller is not None
     last = _cursor(after)
+    if family_unit_id is not None:
+        require_follow(info, family_unit_id)
     # Listen before reading, so nothing committed in between is missed.
     with gateway_.hub.listen() as queue:
         with Session(gateway_.service.engine) as session:
             missed = projection.entries_after(session, last, family_unit_id)
+            if shelter_only(caller):
+                coming = _coming_to(session, caller)
+                missed = [
+                    e
+                    for e in missed
+                    if e.family_unit_id in coming and may_see_event(caller, e.type)
+                ]
         for entry in missed:
             last = entry.cursor
             yield _family_event(entry)
@@ -275,5 +320,24 @@ async def family_events(
                 continue
             if family_unit_id is not None and entry.family_unit_id != family_unit_id:
                 continue
+            if shelter_only(caller):
+                with Session(gateway_.service.engine) as session:
+                    if not _visible(session, caller, entry):
+                        continue
             last = entry.cursor
             yield _family_event(entry)
+
+
+def _coming_to(session: Session, caller: Principal) -> set[str]:
+    """The families coming to the shelter the caller's organisation runs."""
+    return sheltering.families_at(session, caller.shelter_id) if caller.shelter_id else set()
+
+
+def _visible(session: Session, caller: Principal, entry: Entry) -> bool:
+    """A live entry, for a shelter: a journey step of a family coming to it now."""
+    return (
+        entry.family_unit_id is not None
+        and may_see_event(caller, entry.type)
+        and caller.shelter_id is not None
+        and sheltering.assigned_shelter(session, entry.family_unit_id) == caller.shelter_id
+    )

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from strawberry.types import Info
 
 from puente_gateway import fairness, positions, queueing
-from puente_gateway.api.families import Appointment
+from puente_gateway.api.families import Appointment, require_follow
 from puente_gateway.api.permissions import engine, gateway, needs
 from puente_gateway.ordering import Place
 from puente_gateway.roles import CASE_ROLES
@@ -77,6 +77,7 @@ class QueuePosition:
 
 
 def queue_position(info: Info, family_unit_id: strawberry.ID) -> QueuePosition | None:
+    require_follow(info, family_unit_id)
     gateway_ = gateway(info)
     notice = dt.timedelta(hours=gateway_.settings.min_notice_hours)
     with Session(engine(info)) as session:

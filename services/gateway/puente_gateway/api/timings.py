@@ -1,0 +1,129 @@
+"""Processing times per site: check-in to end of processing to release, per family and as
+average, median and maximum, against the site's target (timing.py), and the families over it.
+Ids and times only: for port officers and analysts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import strawberry
+from puente_schemas.places import SITE_PLACES
+from sqlmodel import Session
+from strawberry.types import Info
+
+from puente_gateway import ports, timing
+from puente_gateway.api.permissions import engine, gateway
+from puente_gateway.tables import PortVisit
+
+
+@strawberry.type(description="Durations in hours of the families for which both steps are known.")
+class Durations:
+    count: int
+    average_hours: float | None
+    p50_hours: float | None
+    max_hours: float | None
+
+
+@strawberry.type
+class FamilyProcessingTime:
+    family_unit_id: strawberry.ID
+    checked_in_at: dt.datetime
+    processed_at: dt.datetime | None
+    released_at: dt.datetime | None
+    processing_hours: float = strawberry.field(
+        description="Check-in to end of processing; so far, while still in processing."
+    )
+    release_hours: float | None = strawberry.field(description="End of processing to release.")
+    total_hours: float | None = strawberry.field(description="Check-in to release.")
+    over_target: bool
+    overdue_reported: bool = strawberry.field(description="Processing reported it overdue.")
+
+
+@strawberry.type
+class ProcessingTimes:
+    site: str
+    target_hours: float = strawberry.field(
+        description="Check-in to end of processing, as processing last reported it for the "
+        "site (`processing-overdue`), else the published target."
+    )
+    target_reported: bool
+    families: int = strawberry.field(description="Families checked in at the site.")
+    in_processing: int
+    within_target: int = strawberry.field(description="Processed within the target.")
+    over_target: int = strawberry.field(description="Over the target, finished or not.")
+    check_in_to_processed: Durations
+    processed_to_released: Durations
+    check_in_to_released: Durations
+    overdue: list[FamilyProcessingTime]
+    per_family: list[FamilyProcessingTime]
+
+
+def _durations(values: Sequence[float | None]) -> Durations:
+    found = timing.spread(values)
+    return Durations(
+        count=found.count,
+        average_hours=found.average,
+        p50_hours=found.p50,
+        max_hours=found.maximum,
+    )
+
+
+def _family_time(times: timing.FamilyTimes) -> FamilyProcessingTime:
+    return FamilyProcessingTime(
+        family_unit_id=strawberry.ID(times.family_unit_id),
+        checked_in_at=times.checked_in_at,
+        processed_at=times.processed_at,
+        released_at=times.released_at,
+        processing_hours=times.processing,
+        release_hours=times.release,
+        total_hours=times.total,
+        over_target=times.over_target,
+        overdue_reported=times.reported_overdue,
+    )
+
+
+def _site_times(site: str, visits: Sequence[PortVisit], now: dt.datetime) -> ProcessingTimes:
+    reported = [v.overdue_target_hours for v in visits if v.overdue_target_hours is not None]
+    target, from_processing = timing.target_hours(site, reported)
+    every = [
+        timing.family_times(
+            family_unit_id=v.family_unit_id,
+            checked_in_at=v.checked_in_at,
+            processed_at=v.processed_at,
+            released_at=v.released_at,
+            reported_overdue=v.overdue_target_hours is not None,
+            target=target,
+            now=now,
+        )
+        for v in visits
+        if v.checked_in_at is not None
+    ]
+    over = [t for t in every if t.over_target]
+    return ProcessingTimes(
+        site=site,
+        target_hours=target,
+        target_reported=from_processing,
+        families=len(every),
+        in_processing=sum(1 for t in every if t.processed_at is None),
+        within_target=sum(1 for t in every if t.processed_at and not t.over_target),
+        over_target=len(over),
+        check_in_to_processed=_durations([t.processing if t.processed_at else None for t in every]),
+        processed_to_released=_durations([t.release for t in every]),
+        check_in_to_released=_durations([t.total for t in every]),
+        overdue=[_family_time(t) for t in over],
+        per_family=[_family_time(t) for t in every],
+    )
+
+
+def processing_times(info: Info, site: str | None = None) -> list[ProcessingTimes]:
+    """Per site (one, or every site where families checked in), by check-in time."""
+    with Session(engine(info)) as session:
+        visits = ports.visits_at(session, site)
+    if site is not None and site not in SITE_PLACES and not visits:
+        raise ValueError(f"site: unknown site '{site}'")
+    by_site: dict[str, list[PortVisit]] = {site: []} if site is not None else {}
+    for visit in visits:
+        by_site.setdefault(visit.site or "", []).append(visit)
+    now = gateway(info).clock.now()
+    return [_site_times(name, by_site[name], now) for name in sorted(by_site)]

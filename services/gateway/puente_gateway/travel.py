@@ -1,0 +1,161 @@
+"""Transport events in the read model: each booking (what the journey needs, never a name or
+legal history), its departure, delays, arrival, cancellation or failure; and the reads the
+bookings, itinerary and field mutations make of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from puente_runtime import Context
+from puente_schemas import Event
+from puente_schemas.events import (
+    ArrivedAtPort,
+    BookingCancelled,
+    TransportBooked,
+    TransportDeparted,
+    TransportFailed,
+)
+from sqlmodel import Session, col, select
+
+from puente_gateway.tables import BookingRow, TransportFailureRow
+
+__all__ = [
+    "ARRIVED",
+    "BOOKED",
+    "CANCELLED",
+    "DEPARTED",
+    "FAILED",
+    "OPEN",
+    "apply",
+    "booking",
+    "bookings_of",
+    "bookings_on",
+    "current_booking",
+    "failures_of",
+]
+
+BOOKED, DEPARTED, ARRIVED = "booked", "departed", "arrived"
+CANCELLED, FAILED = "cancelled", "failed"
+OPEN = (BOOKED, DEPARTED)  # the statuses in which the family holds its seats
+
+
+def _booked(event: TransportBooked, ctx: Context) -> None:
+    ctx.session.merge(
+        BookingRow(
+            booking_id=event.booking_id,
+            family_unit_id=event.family_unit_id,
+            appointment_id=event.appointment_id,
+            site=event.site,
+            route_id=event.route_id,
+            vehicle_id=event.vehicle_id,
+            origin_city=event.origin_city,
+            pickup_point=event.pickup_point,
+            departure_at=event.departure_at,
+            arrival_at=event.arrival_at,
+            seats=event.seats,
+            travel_documents=list(event.travel_documents),
+            escorted_convoy=event.escorted_convoy,
+            risk=event.risk,
+            cost_to_family=event.cost_to_family,
+            status=BOOKED,
+            booked_at=ctx.envelope.time,
+        )
+    )
+
+
+def _departed(event: TransportDeparted, ctx: Context) -> None:
+    """A departure, or a delay on the road (the same event with a later expected arrival)."""
+    row = ctx.session.get(BookingRow, event.booking_id)
+    if row is not None:
+        row.status, row.departed_at = DEPARTED, event.departed_at
+        row.expected_arrival_at = event.expected_arrival_at
+        ctx.session.add(row)
+
+
+def _arrived(event: ArrivedAtPort, ctx: Context) -> None:
+    row = ctx.session.get(BookingRow, event.booking_id)
+    if row is not None:
+        row.status, row.arrived_at = ARRIVED, event.arrived_at
+        ctx.session.add(row)
+
+
+def _cancelled(event: BookingCancelled, ctx: Context) -> None:
+    row = ctx.session.get(BookingRow, event.booking_id)
+    if row is not None:
+        row.status, row.reason = CANCELLED, event.reason
+        ctx.session.add(row)
+
+
+def _failed(event: TransportFailed, ctx: Context) -> None:
+    """The failure is recorded; the family's open booking for that appointment (a missed
+    pick-up, a late vehicle) is closed with its reason. A failure to book has no booking."""
+    ctx.session.add(
+        TransportFailureRow(
+            family_unit_id=event.family_unit_id,
+            appointment_id=event.appointment_id,
+            reason=event.reason,
+            failed_at=ctx.envelope.time,
+        )
+    )
+    query = select(BookingRow).where(
+        BookingRow.family_unit_id == event.family_unit_id,
+        BookingRow.appointment_id == event.appointment_id,
+        col(BookingRow.status).in_(OPEN),
+    )
+    for row in ctx.session.exec(query).all():
+        row.status, row.reason = FAILED, event.reason
+        ctx.session.add(row)
+
+
+_APPLY: Mapping[type[Event], Callable[[Any, Context], None]] = {
+    TransportBooked: _booked,
+    TransportDeparted: _departed,
+    ArrivedAtPort: _arrived,
+    BookingCancelled: _cancelled,
+    TransportFailed: _failed,
+}
+
+
+def apply(event: Event, ctx: Context) -> None:
+    handler = _APPLY.get(type(event))
+    if handler is not None:
+        handler(event, ctx)
+        ctx.session.flush()
+
+
+def booking(session: Session, booking_id: str) -> BookingRow | None:
+    return session.get(BookingRow, booking_id)
+
+
+def bookings_of(session: Session, family_unit_id: str) -> Sequence[BookingRow]:
+    """The family's bookings, oldest first."""
+    query = select(BookingRow).where(BookingRow.family_unit_id == family_unit_id)
+    return session.exec(query.order_by(col(BookingRow.booked_at), col(BookingRow.booking_id))).all()
+
+
+def current_booking(session: Session, family_unit_id: str) -> BookingRow | None:
+    """The booking the family travels on: the latest one still open, else the latest."""
+    every = list(bookings_of(session, family_unit_id))
+    travelling = [row for row in every if row.status in (*OPEN, ARRIVED)]
+    chosen = travelling or every
+    return chosen[-1] if chosen else None
+
+
+def bookings_on(session: Session, day: dt.date, route_id: str | None) -> Sequence[BookingRow]:
+    """Bookings whose vehicle leaves on `day` (UTC), on one route or all, by departure."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    query = select(BookingRow).where(
+        col(BookingRow.departure_at) >= start,
+        col(BookingRow.departure_at) < start + dt.timedelta(days=1),
+    )
+    if route_id is not None:
+        query = query.where(BookingRow.route_id == route_id)
+    order = (col(BookingRow.departure_at), col(BookingRow.vehicle_id), col(BookingRow.booking_id))
+    return session.exec(query.order_by(*order)).all()
+
+
+def failures_of(session: Session, family_unit_id: str) -> Sequence[TransportFailureRow]:
+    query = select(TransportFailureRow).where(TransportFailureRow.family_unit_id == family_unit_id)
+    return session.exec(query.order_by(col(TransportFailureRow.id))).all()
