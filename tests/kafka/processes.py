@@ -160,6 +160,8 @@ class Platform:
                     "PUENTE_GATEWAY_HOST": "127.0.0.1",
                     "PUENTE_GATEWAY_PORT": str(self.gateway_port),
                     "PUENTE_SIMULATOR": "true",
+                    "PUENTE_SIMULATOR_LATE_EVERY": "0",  # mishaps only where a test asks
+                    "PUENTE_SIMULATOR_MISSED_EVERY": "0",
                 }
             )
         env.update({f"PUENTE_{key.upper()}": str(value) for key, value in extra.items()})

@@ -17,7 +17,13 @@ from puente_runtime import AcceleratedClock, EmbeddedBus, Settings
 @pytest.fixture
 async def platform(tmp_path):
     # 100,000x: a day passes in under a second, so the journey takes a few seconds.
-    settings = Settings(var_dir=tmp_path, simulator=True, relay_poll_seconds=0.05)
+    settings = Settings(
+        var_dir=tmp_path,
+        simulator=True,
+        simulator_late_every=0,  # no mishaps: tests count each family's events
+        simulator_missed_every=0,
+        relay_poll_seconds=0.05,
+    )
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
     built = create_platform(
         settings=settings, bus=bus, clock=AcceleratedClock(speed=100_000, epoch=time.time())
