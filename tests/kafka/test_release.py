@@ -34,6 +34,7 @@ async def test_a_family_inside_the_us_goes_straight_to_court_transfer(
     steps = {r.short_type for r in tap.events_about(family)}
     assert steps.isdisjoint({"scheduled", "transport-booked", "arrived-at-port", "checked-in"})
     assert {"registered", "documents-prepared", "processed", "released"} <= steps
+    assert await gateway.stage(family) == "RELEASED"  # the dashboard agrees
 
 
 async def test_a_full_shelter_is_skipped_for_the_next_nearest(platform: Platform, tap: Tap) -> None:
