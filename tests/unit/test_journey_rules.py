@@ -5,63 +5,68 @@ from puente_notifications import domain as notifications
 from puente_processing import domain as processing
 from puente_scheduling import domain as scheduling
 from puente_schemas.common import Member
-from puente_transport import domain as transport
 
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 DAY = dt.timedelta(hours=24)
 
 
-def slot(people, booked=None, city="Tijuana", sites=scheduling.SITES):
-    return scheduling.choose_slot(
-        people=people, origin_city=city, now=NOW, min_notice=DAY, sites=sites, booked=booked or {}
+def schedule(people, city="Tijuana", sites=scheduling.DEFAULT_SITES, notice=DAY, family="f1"):
+    """The appointment a lone family gets, or None while it waits."""
+    plan = scheduling.Plan(sites=sites, policy=scheduling.Policy(min_notice=notice))
+    return book(plan, family, people, city)
+
+
+def book(plan, family, people, city="Tijuana"):
+    arrival = scheduling.Arrival(
+        family, people, city, "MX", frozenset({"active"}), dt.date(2019, 6, 3), NOW
     )
+    plan.register(arrival, now=NOW)
+    return plan.families[family].appointment
 
 
 def test_nearest_open_port_no_sooner_than_the_notice():
-    chosen = slot(3)
+    chosen = schedule(3)
     assert chosen.site == "san-ysidro"
     assert chosen.at >= NOW + DAY
     assert chosen.at == dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC)
 
 
+def test_the_default_notice_is_three_days():
+    plan = scheduling.Plan(sites=scheduling.DEFAULT_SITES, policy=scheduling.Policy())
+    assert book(plan, "f1", 3).at == dt.datetime(2026, 12, 2, 8, tzinfo=dt.UTC)
+
+
 def test_a_full_day_moves_the_whole_family_to_the_next_day():
-    day = dt.date(2026, 11, 30)
-    chosen = slot(3, booked={("san-ysidro", day): 118}, sites=(scheduling.Site("san-ysidro", 120),))
-    assert chosen.at.date() == day + dt.timedelta(days=1)
+    plan = scheduling.Plan(
+        sites=(scheduling.site("san-ysidro", 5),), policy=scheduling.Policy(min_notice=DAY)
+    )
+    first = book(plan, "f1", 3)
+    second = book(plan, "f2", 3)
+    assert second.day == first.day + dt.timedelta(days=1)
+    assert plan.booked("san-ysidro", first.day) == 3
 
 
 def test_a_closed_site_is_never_chosen():
-    sites = (scheduling.Site("nogales", 100, open=False), scheduling.Site("el-paso", 100))
-    assert slot(2, city="Nogales", sites=sites).site == "el-paso"
+    sites = (scheduling.site("nogales", 100, open=False), scheduling.site("el-paso", 100))
+    assert schedule(2, city="Nogales", sites=sites).site == "el-paso"
 
 
-def test_a_family_larger_than_any_day_cannot_be_scheduled():
-    with pytest.raises(scheduling.NoCapacity):
-        slot(5, sites=(scheduling.Site("calexico", 4),))
+def test_a_family_larger_than_any_day_waits_for_a_site_that_can_take_it():
+    plan = scheduling.Plan(
+        sites=(scheduling.site("calexico", 4),), policy=scheduling.Policy(min_notice=DAY)
+    )
+    assert book(plan, "f1", 5) is None
+    assert plan.families["f1"].status is scheduling.Status.WAITING
+    assert plan.families["f1"].site is None
 
 
 def test_far_away_families_get_more_than_the_minimum_notice():
-    chosen = slot(1, city="Tapachula")
-    hours = scheduling.travel_hours("Tapachula", scheduling.SITES[0])
-    assert hours is not None and hours > 24
-    assert chosen.at - NOW >= dt.timedelta(
-        hours=min(scheduling.travel_hours("Tapachula", s) or 0 for s in scheduling.SITES if s.open)
-    )
-
-
-def test_journey_arrives_before_the_appointment_at_no_cost():
-    appointment = NOW + 2 * DAY
-    journey = transport.plan_journey(
-        origin_city="Hermosillo", site="nogales", appointment_at=appointment
-    )
-    assert journey.arrival_at <= appointment - transport.SAFETY_MARGIN
-    assert journey.departure_at < journey.arrival_at
-    assert "Mexican transit permit" in journey.travel_documents
-
-
-def test_no_journey_from_an_unknown_city():
-    with pytest.raises(transport.CannotBook, match="unknown city 'Atlantis'"):
-        transport.plan_journey(origin_city="Atlantis", site="nogales", appointment_at=NOW)
+    chosen = schedule(1, city="Tapachula", notice=dt.timedelta(0))
+    assert chosen.site == "consulate-mexico-city"
+    consulate = next(s for s in scheduling.DEFAULT_SITES if s.id == chosen.site)
+    journey = scheduling.travel_time("Tapachula", consulate)
+    assert journey > dt.timedelta(hours=12)
+    assert chosen.at - NOW >= journey
 
 
 def member(**changes):

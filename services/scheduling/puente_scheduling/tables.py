@@ -1,4 +1,10 @@
-"""Scheduling's own tables (private to this service)."""
+"""Scheduling's own tables (private to this service).
+
+Datetimes are aware and come back in UTC (sqlmodel's UTCDateTime). Tables added after the first
+release carry a `scheduling_` prefix and new names rather than new columns in old ones, so a
+`var/scheduling.db` from before still opens (there are no migrations); `appointment` keeps its
+first shape and holds each family's current appointment.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,57 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 
+class SiteRow(SQLModel, table=True):
+    __tablename__ = "scheduling_site"
+
+    id: str = Field(primary_key=True)
+    name: str
+    kind: str
+    latitude: float
+    longitude: float
+    capacity_per_day: int
+    open_weekdays: str  # "0,1,2,3,4": Monday is 0
+    open: bool
+    opens_at_hour: int = 8
+    cursor_day: dt.date | None = None  # the latest day the passes booked: nobody goes before it
+
+
+class PolicyRow(SQLModel, table=True):
+    """The one scheduling policy, and the version of the whole plan: every change writes a new
+    one, so a process whose plan in memory is not that version loads it again."""
+
+    __tablename__ = "scheduling_policy"
+
+    id: int = Field(default=1, primary_key=True)
+    eligible_categories: str  # comma-separated case categories
+    min_notice_hours: float
+    horizon_days: float
+    version: str
+
+
+class QueueRow(SQLModel, table=True):
+    """A family's place in line and its state (held, waiting, scheduled, paused, away)."""
+
+    __tablename__ = "scheduling_queue"
+
+    family_unit_id: str = Field(primary_key=True)
+    people: int
+    city: str
+    country: str
+    categories: str  # comma-separated case categories of its members
+    earliest_enrollment: dt.date | None = None
+    registered_at: dt.datetime
+    queued_at: dt.datetime
+    expedite_granted_at: dt.datetime | None = None
+    status: str
+    site: str | None = None
+    decided_at: dt.datetime | None = None  # when its current appointment was decided
+    transport_failures: int = 0
+
+
 class AppointmentRow(SQLModel, table=True):
+    """A family's current appointment (one row per family)."""
+
     __tablename__ = "appointment"
 
     id: str = Field(primary_key=True)

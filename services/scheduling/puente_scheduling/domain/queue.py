@@ -1,0 +1,102 @@
+"""Families in the fair queue, their place in line, and their appointments.
+
+The order (DOMAIN.md rule 2, issue 3 item 11): granted expedites first, in order of grant;
+then everyone else by the earliest MPP enrollment of any member (a family with none goes
+last), ties by registration time; the family-unit id breaks exact ties so that the order is
+total and anyone recomputing it from the published events gets the same one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Sentinels that keep every key the same shape, so any two keys compare.
+NO_ENROLLMENT = dt.date.max
+NOT_EXPEDITED = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+Key = tuple[int, dt.datetime, dt.date, dt.datetime, str]
+
+
+def queue_key(
+    *,
+    family_unit_id: str,
+    earliest_enrollment: dt.date | None,
+    registered_at: dt.datetime,
+    expedite_granted_at: dt.datetime | None,
+) -> Key:
+    enrolled = earliest_enrollment or NO_ENROLLMENT
+    if expedite_granted_at is not None:
+        return (0, expedite_granted_at, enrolled, registered_at, family_unit_id)
+    return (1, NOT_EXPEDITED, enrolled, registered_at, family_unit_id)
+
+
+class Status(StrEnum):
+    HELD = "held"  # no member's case category is eligible yet (wind-down phase)
+    WAITING = "waiting"  # in a site's queue; no site when no open site can hold it
+    SCHEDULED = "scheduled"
+    PAUSED = "paused"  # transport failed again and again: waits for a new location
+    AWAY = "away"  # inside the US: the court-transfer path, never queued
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    id: str
+    site: str
+    day: dt.date
+    at: dt.datetime
+    people: int
+    decided_at: dt.datetime
+
+
+@dataclass(slots=True)
+class Family:
+    id: str
+    people: int
+    city: str
+    country: str
+    categories: frozenset[str]
+    earliest_enrollment: dt.date | None
+    registered_at: dt.datetime
+    queued_at: dt.datetime
+    expedite_granted_at: dt.datetime | None = None
+    status: Status = Status.HELD
+    site: str | None = None
+    appointment: Appointment | None = None
+    transport_failures: int = 0
+    ticket: int = 0  # which queue entry is current (older ones are left behind in the heap)
+
+    @property
+    def key(self) -> Key:
+        return queue_key(
+            family_unit_id=self.id,
+            earliest_enrollment=self.earliest_enrollment,
+            registered_at=self.registered_at,
+            expedite_granted_at=self.expedite_granted_at,
+        )
+
+    @property
+    def inside_us(self) -> bool:
+        return self.country == "US"
+
+    @property
+    def expedited(self) -> bool:
+        return self.expedite_granted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What others could see of a family before an operation touched it."""
+
+    status: Status | None
+    site: str | None
+    appointment: Appointment | None
+    place: tuple[int, dt.datetime | None, dt.datetime] | None  # people, expedite, queued at
+
+    @classmethod
+    def of(cls, family: Family | None) -> Snapshot:
+        if family is None:
+            return cls(None, None, None, None)
+        place = (family.people, family.expedite_granted_at, family.queued_at)
+        return cls(family.status, family.site, family.appointment, place)
