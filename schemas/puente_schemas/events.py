@@ -285,6 +285,8 @@ class TransportFailed(Event):
     family_unit_id: str
     appointment_id: str
     reason: str
+    # The soonest the family could be at the site, when transport knows (e.g. the next convoy).
+    earliest_arrival: dt.datetime | None = None
 
 
 class ArrivedAtPort(Event):

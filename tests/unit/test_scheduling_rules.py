@@ -358,6 +358,22 @@ def test_failed_transport_rebooks_the_family_keeping_its_place_in_line():
     assert days(plan, "c") == [failed.day + 3 * DAY]
 
 
+def test_failed_transport_is_never_rebooked_before_transport_can_bring_the_family():
+    plan = make_plan(domain.site("san-ysidro", 10), horizon=10 * DAY)
+    arrive(plan, "a")
+    failed = plan.families["a"].appointment
+    next_convoy_arrives = dt.datetime.combine(failed.day + 3 * DAY, dt.time(12), tzinfo=dt.UTC)
+    plan.transport_failed(
+        "a",
+        failed.id,
+        reason="no convoy in time",
+        now=MONDAY + HOUR,
+        earliest_arrival=next_convoy_arrives,
+    )
+    (day,) = days(plan, "a")
+    assert day == failed.day + 4 * DAY  # the first day whose appointment the convoy reaches
+
+
 def test_failed_transport_with_no_day_left_cancels_then_books_when_one_comes():
     plan = one_a_day()
     arrive(plan, "a")

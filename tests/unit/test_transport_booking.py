@@ -81,8 +81,16 @@ def test_a_family_waiting_days_for_its_appointment_waits_in_safe_lodging():
 
 
 def test_no_convoy_in_time_when_the_last_one_left_before_the_family_could_be_told():
-    with pytest.raises(domain.CannotBook, match=r"^no convoy in time: .* 2026-11-27 13:00 UTC"):
+    with pytest.raises(
+        domain.CannotBook, match=r"^no convoy in time: .* 2026-11-27 13:00 UTC"
+    ) as failure:
         book(request("Hermosillo", "nogales", at(30, 8)))  # Monday: the last convoy was Friday
+    # ...and scheduling learns the soonest a convoy can bring the family: Tuesday's, arriving
+    # (with the safety margin) that evening
+    route = ROUTES[("hermosillo", "nogales")]
+    soonest = failure.value.earliest_arrival
+    assert soonest is not None and soonest.date() == at(31).date()
+    assert soonest == at(31, 13) + route.travel + domain.SAFETY_MARGIN
 
 
 def test_no_departure_in_time_on_an_ordinary_route_told_too_late():

@@ -327,11 +327,6 @@ async def test_no_convoy_in_time_is_answered_for_every_appointment_scheduling_gi
     assert len(holding) == min(len(booked), 1)  # seats held only by a booking, and one only
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scheduling books the same day again after a transport failure (issue 4 item 3): "
-    "a convoy that cannot reach that day never will; remove this mark when it books later",
-)
 async def test_a_family_whose_convoy_could_not_make_it_is_rescheduled_and_booked(platform):
     _, bus, clock = platform
     family_id = await register_in_hermosillo(bus, clock)

@@ -63,7 +63,11 @@ def on_transport_failed(event: TransportFailed, ctx: Context, *, store: Store) -
         ctx.session,
         store,
         lambda plan: plan.transport_failed(
-            event.family_unit_id, event.appointment_id, reason=event.reason, now=ctx.clock.now()
+            event.family_unit_id,
+            event.appointment_id,
+            reason=event.reason,
+            now=ctx.clock.now(),
+            earliest_arrival=event.earliest_arrival,
         ),
     )
 

@@ -134,6 +134,7 @@ def _queue_values(family: Family) -> dict[str, Any]:
         "site": family.site,
         "decided_at": family.appointment.decided_at if family.appointment else None,
         "transport_failures": family.transport_failures,
+        "not_before": family.not_before,
     }
 
 
@@ -151,6 +152,7 @@ def _family(row: QueueRow, appointment: AppointmentRow | None) -> Family:
         status=Status(row.status),
         site=row.site,
         transport_failures=row.transport_failures,
+        not_before=row.not_before,
     )
     if appointment is not None and family.status is Status.SCHEDULED:
         family.appointment = Appointment(

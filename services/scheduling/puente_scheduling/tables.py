@@ -59,6 +59,7 @@ class QueueRow(SQLModel, table=True):
     site: str | None = None
     decided_at: dt.datetime | None = None  # when its current appointment was decided
     transport_failures: int = 0
+    not_before: dt.datetime | None = None
 
 
 class AppointmentRow(SQLModel, table=True):

@@ -27,7 +27,12 @@ LODGING_AFTER = dt.timedelta(hours=12)  # a longer wait at the site is spent in 
 
 
 class CannotBook(Exception):
-    """The family cannot be booked; the message starts with the reason scheduling acts on."""
+    """The family cannot be booked; the message starts with the reason scheduling acts on.
+    `earliest_arrival` is, when known, the soonest the family could be at the site."""
+
+    def __init__(self, reason: str, *, earliest_arrival: dt.datetime | None = None) -> None:
+        super().__init__(reason)
+        self.earliest_arrival = earliest_arrival
 
 
 @dataclass(frozen=True)
@@ -118,14 +123,32 @@ def plan(
     earliest, latest = search_window(request, route)
     window = list(departures(route, latest=latest, earliest=earliest))
     documents = travel_documents(route)
-    for departure in _in_time(window, route=route, now=now, documents=documents):
-        for vehicle in vehicles(route, departure):
-            if seats_taken(vehicle) + request.people <= seats:
-                return _booking(request, route, vehicle, departure, documents)
+    try:
+        for departure in _in_time(window, route=route, now=now, documents=documents):
+            for vehicle in vehicles(route, departure):
+                if seats_taken(vehicle) + request.people <= seats:
+                    return _booking(request, route, vehicle, departure, documents)
+    except CannotBook as failure:
+        raise CannotBook(
+            str(failure), earliest_arrival=earliest_arrival(route, now=now, documents=documents)
+        ) from None
     raise CannotBook(
         f"no seat: every vehicle from {route.pickup_point} to {route.site} that arrives by "
-        f"{when(request.appointment_at - SAFETY_MARGIN)} is full for a family of {request.people}"
+        f"{when(request.appointment_at - SAFETY_MARGIN)} is full for a family of {request.people}",
+        earliest_arrival=request.appointment_at + dt.timedelta(days=1),
     )
+
+
+def earliest_arrival(
+    route: Route, *, now: dt.datetime, documents: tuple[str, ...]
+) -> dt.datetime | None:
+    """When the family could at the soonest be at the site, margin included: the first
+    departure it can be told of in time with its documents ready (so scheduling can pick a
+    day a convoy can reach)."""
+    assert route.travel is not None
+    start = now + max(PICKUP_NOTICE, slowest(documents)[1])
+    first = min(departures(route, latest=start + LONGEST_WAIT, earliest=start), default=None)
+    return None if first is None else first + route.travel + SAFETY_MARGIN
 
 
 def _in_time(

@@ -60,7 +60,10 @@ def book_family(event: Scheduled | Rescheduled, ctx: Context, *, routes: Routes)
     except domain.CannotBook as reason:
         row.status, row.reason = Status.FAILED, str(reason)
         failed = TransportFailed(
-            family_unit_id=row.family_unit_id, appointment_id=row.appointment_id, reason=row.reason
+            family_unit_id=row.family_unit_id,
+            appointment_id=row.appointment_id,
+            reason=row.reason,
+            earliest_arrival=reason.earliest_arrival,
         )
         return [*cancelled, failed]
     return [*cancelled, _booked(row, booking)]

@@ -168,15 +168,23 @@ class Plan:
             self._pull_forward(family, now)
 
     def transport_failed(
-        self, family_unit_id: str, appointment_id: str, *, reason: str, now: dt.datetime
+        self,
+        family_unit_id: str,
+        appointment_id: str,
+        *,
+        reason: str,
+        now: dt.datetime,
+        earliest_arrival: dt.datetime | None = None,
     ) -> None:
-        """The family keeps its place in line and is booked again; after repeated failures it
+        """The family keeps its place in line and is booked again, never before transport
+        can bring it (`earliest_arrival`, e.g. the next convoy); after repeated failures it
         waits for a new location instead of being booked into the same failure forever."""
         family = self.families.get(family_unit_id)
         if family is None or family.appointment is None or family.appointment.id != appointment_id:
             return  # an old appointment's failure: the family has moved on
         self._touch(family, f"transport failed: {reason}")
         self._release(family)
+        family.not_before = earliest_arrival
         family.transport_failures += 1
         if family.transport_failures >= MAX_TRANSPORT_FAILURES:
             family.status = Status.PAUSED
@@ -261,6 +269,8 @@ class Plan:
         last = self.policy.last_day(now, site, travel)
         if not family.expedited:
             first = max(first, self._cursors.get(site.id, first))
+        while family.not_before and site.start(first) < family.not_before:
+            first += ONE_DAY
         return self._room(site, family.people, first, last)
 
     def _room(self, site: Site, people: int, first: dt.date, last: dt.date) -> dt.date | None:

@@ -65,6 +65,7 @@ class Family:
     site: str | None = None
     appointment: Appointment | None = None
     transport_failures: int = 0
+    not_before: dt.datetime | None = None  # transport said it cannot be at a site sooner
     ticket: int = 0  # which queue entry is current (older ones are left behind in the heap)
 
     @property
