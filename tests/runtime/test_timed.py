@@ -3,6 +3,7 @@ in the family's one trace and correlation even when the clock, not a message, ca
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
@@ -54,3 +55,49 @@ def test_timed_events_continue_the_trace_of_the_familys_last_event(tmp_path, clo
     assert trace_id(rows[by_family["f1"].id].headers) == TRACE
     assert trace_id(rows[by_family["f2"].id].headers) != TRACE
     service.engine.dispose()
+
+
+async def test_a_failed_run_is_tried_again_and_commits_nothing(tmp_path, clock, caplog):
+    service = Service(
+        name="timed",
+        settings=Settings(var_dir=tmp_path),
+        bus=EmbeddedBus(tmp_path / "b.db"),
+        clock=clock,
+    )
+    runs: list[int] = []
+
+    def flaky(session: Session, now: dt.datetime) -> list[Processed]:
+        runs.append(len(runs))
+        event = Processed(
+            family_unit_id=f"f{len(runs)}", site="laredo", processed_at=now, documents=[]
+        )
+        if len(runs) == 1:
+            session.add(
+                OutboxRow(
+                    event_id="half",
+                    type="t",
+                    topic="t",
+                    key="k",
+                    headers="{}",
+                    body=b"",
+                    created_at=now,
+                )
+            )
+            raise ConnectionError("database went away")
+        return [event]
+
+    service.every(dt.timedelta(minutes=5), flaky)
+    await service.start()
+    try:
+        for _ in range(200):
+            if len(runs) >= 2:
+                break
+            clock.advance(dt.timedelta(minutes=5))
+            await asyncio.sleep(0.02)
+    finally:
+        await service.stop()
+    assert len(runs) >= 2
+    assert "flaky failed: ConnectionError: database went away" in caplog.text
+    with Session(service.engine) as session:
+        keys = [r.key for r in session.exec(select(OutboxRow)).all()]
+    assert "k" not in keys and "f2" in keys  # the failed run left nothing; the next one counted

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, select, text
 
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
-from puente_runtime.consumer import Consumer, Handlers
+from puente_runtime.consumer import Consumer, Handlers, describe
 from puente_runtime.outbox import Contract, Relay, envelope_for, stage, subject_of
 from puente_runtime.settings import Settings
 from puente_runtime.storage import OutboxRow, make_engine
@@ -25,6 +26,7 @@ from puente_runtime.tracing import extract, make_tracer
 # Clock-driven work: given the open session and the time, change state and return events.
 Timed = Callable[[Session, dt.datetime], Sequence[Contract]]
 TIMED_PAUSE_SECONDS = 0.1
+log = logging.getLogger("puente.service")
 
 
 class Service:
@@ -97,7 +99,11 @@ class Service:
 
         async def loop() -> None:
             while True:
-                self.run_now(work)
+                try:
+                    self.run_now(work)
+                except Exception as error:  # noqa: BLE001 - the loop outlives a failed run
+                    # A database outage or a conflict: nothing was committed; try again.
+                    log.warning("%s: %s failed: %s", self.name, work.__name__, describe(error))
                 await self.clock.sleep_until(self.clock.now() + period)
                 await asyncio.sleep(TIMED_PAUSE_SECONDS)  # a fast clock must not spin
 
