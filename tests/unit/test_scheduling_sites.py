@@ -1,10 +1,6 @@
 import datetime as dt
 
-import pytest
-from puente_notifications import domain as notifications
-from puente_processing import domain as processing
 from puente_scheduling import domain as scheduling
-from puente_schemas.common import Member
 
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 DAY = dt.timedelta(hours=24)
@@ -67,59 +63,3 @@ def test_far_away_families_get_more_than_the_minimum_notice():
     journey = scheduling.travel_time("Tapachula", consulate)
     assert journey > dt.timedelta(hours=12)
     assert chosen.at - NOW >= journey
-
-
-def member(**changes):
-    values = {
-        "member_id": "m",
-        "given_name": "A",
-        "family_name": "B",
-        "birth_date": dt.date(1990, 1, 1),
-        "in_mpp": True,
-        "a_number": "A123456789",
-        "mpp_enrollment_date": dt.date(2019, 1, 1),
-        "case_category": "active",
-        "language": "spa",
-    }
-    return Member(**(values | changes))
-
-
-@pytest.mark.parametrize(
-    ("category", "expected"),
-    [
-        ("active", {"court transfer", "parole"}),
-        ("in_absentia", {"motion to rescind in absentia order", "new notice to appear", "parole"}),
-        ("denied", {"motion to reopen", "parole"}),
-        ("terminated", {"new notice to appear", "parole"}),
-        ("inactive", {"new notice to appear", "parole"}),
-    ],
-)
-def test_documents_follow_the_case_category(category, expected):
-    assert set(processing.documents_for(member(case_category=category))) == expected
-
-
-def test_a_relative_never_in_mpp_goes_forward_with_an_nta_and_parole():
-    relative = member(in_mpp=False, a_number=None, case_category=None)
-    assert set(processing.documents_for(relative)) == {"new notice to appear", "parole"}
-
-
-def test_check_in_needs_an_appointment_first():
-    with pytest.raises(processing.OutOfOrder, match="cannot record checked-in"):
-        processing.advance("registered", "checked-in")
-    assert processing.advance("scheduled", "checked-in") == "checked-in"
-
-
-def test_release_before_processing_is_refused():
-    with pytest.raises(processing.OutOfOrder, match="cannot record released"):
-        processing.advance("checked-in", "released")
-
-
-def test_shelter_notice_tells_needs_but_no_names():
-    needs = notifications.needs_of(
-        [member(language="mam", needs_interpreter=True), member(language="spa", given_name="Rosa")]
-    )
-    notice = notifications.expected_arrival("hidalgo", NOW, needs)
-    assert "family of 2" in notice.text and "mam, spa" in notice.text
-    assert "interpreter needed" in notice.text
-    assert "Rosa" not in notice.text and "A123456789" not in notice.text
-    assert notice.recipient.startswith("Catholic Charities")
