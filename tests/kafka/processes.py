@@ -21,7 +21,7 @@ from typing import IO, Any
 
 import httpx
 import psycopg
-from puente_runtime import Settings, SystemClock
+from puente_runtime import AcceleratedClock, Settings, SystemClock
 
 from tests.kafka import broker
 from tests.kafka.broker import Offsets, Tap
@@ -110,6 +110,12 @@ class Platform:
         self._subscriptions = subscriptions
         self._processes: dict[str, _Process] = {}
         (var_dir / "logs").mkdir(parents=True, exist_ok=True)
+
+    def now(self) -> dt.datetime:
+        """What the platform's accelerated clock reads now."""
+        return AcceleratedClock(
+            speed=self.clock_speed, epoch=self.epoch, start=self.clock_start
+        ).now()
 
     # -- groups -----------------------------------------------------------------------------
 
