@@ -12,8 +12,10 @@ from puente_schemas.events import (
     ArrivedAtPort,
     CheckedIn,
     RegistrationRejected,
+    Rescheduled,
     Scheduled,
     TransportBooked,
+    TransportFailed,
 )
 
 from .support import T0, Harness, eventually, registered
@@ -173,3 +175,28 @@ async def test_queries_are_bounded_in_aliases_and_size(harness: Harness) -> None
     assert [e.message for e in too_large.errors or []] == [
         "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."
     ]
+
+
+async def test_a_new_appointment_seen_after_its_booking_does_not_undo_the_journey(
+    harness: Harness,
+) -> None:
+    """Transport's topic can run ahead of scheduling's: the booking for a rescheduled
+    appointment, even the arrival, may come before the `rescheduled` event itself."""
+    fid = str(uuid.uuid4())
+    moved = booked(fid).model_copy(update={"booking_id": "bk-2", "appointment_id": "ap-2"})
+    for event in (
+        registered(fid),
+        scheduled(fid),
+        TransportFailed(family_unit_id=fid, appointment_id="ap-1", reason="no convoy in time"),
+        moved,
+        ArrivedAtPort(family_unit_id=fid, booking_id="bk-2", site="brownsville", arrived_at=T0),
+        Rescheduled(
+            **scheduled(fid).model_dump() | {"appointment_id": "ap-2"},
+            reason="transport failed: no convoy in time",
+        ),
+        CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=T0),
+    ):
+        await harness.publish(event)
+
+    unit = await eventually(lambda: _with_timeline(harness, fid, 7))
+    assert unit["stage"] == "ARRIVED"  # not sent back to SCHEDULED, so check-in went through

@@ -4,7 +4,9 @@ that a convoy can, and the family is still released."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from collections import Counter
 from typing import Any
 
@@ -126,3 +128,40 @@ async def test_a_closed_site_moves_its_families_keeping_their_place(
             return await admin.stage(family) == "RELEASED"
 
         await eventually(released, timeout=120, what="every family to be released")
+
+
+# On Tuesday at noon a family in Hermosillo is given Saturday at El Paso, three days ahead:
+# the escorted convoys on that route (Tuesdays and Fridays at 13:00) cannot make it, because
+# the transit permit takes twelve hours and Friday's convoy arrives too late.
+TUESDAY_NOON = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+
+
+async def test_no_convoy_in_time_reschedules_the_family_which_is_still_released(
+    platform: Platform, tap: Tap
+) -> None:
+    platform.epoch = time.time() + 25  # the clock reads Tuesday noon 25 s from now
+    platform.clock_start = TUESDAY_NOON
+    await platform.start(*SERVICES)
+    await asyncio.sleep(max(0.0, platform.epoch - time.time()))
+    admin = GraphQL(platform.gateway_url, platform.admin_token)
+
+    family = await register(admin, "Hermosillo", "2019-06-03")
+    (failed,) = await eventually(
+        lambda: published(tap, family, "transport-failed"), timeout=60, what="the failure"
+    )
+    assert failed["reason"].startswith("no convoy in time"), failed
+    (moved,) = await eventually(
+        lambda: published(tap, family, "rescheduled"), timeout=60, what="the new appointment"
+    )
+    assert moved["reason"].startswith("transport failed: no convoy in time")
+    assert moved["appointment_at"] >= failed["earliest_arrival"]
+    (booked,) = await eventually(
+        lambda: published(tap, family, "transport-booked"), timeout=60, what="the convoy"
+    )
+    assert booked["escorted_convoy"] is True and booked["appointment_id"] == moved["appointment_id"]
+    assert booked["cost_to_family"] == 0
+
+    async def released() -> bool:
+        return await admin.stage(family) == "RELEASED"
+
+    await eventually(released, timeout=120, what="the family to be released")

@@ -144,7 +144,7 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
     stage = STAGES.get(type(event))
     if view is None:
         view = FamilyView(id=family_unit_id, stage=stage or "UNKNOWN", updated_at=ctx.clock.now())
-    elif stage and (isinstance(event, Rescheduled) or _RANK[stage] >= _RANK.get(view.stage, 0)):
+    elif stage and (_moves_back(session, event) or _RANK[stage] >= _RANK.get(view.stage, 0)):
         view.stage = stage
     elif isinstance(event, _UNBOOKED) and view.stage == "TRANSPORT_BOOKED":
         view.stage = "SCHEDULED"
@@ -156,6 +156,15 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
         view.site, view.appointment_at = None, None
     view.updated_at = ctx.clock.now()
     session.add(view)
+
+
+def _moves_back(session: Session, event: Event) -> bool:
+    """A new appointment sends the family back to SCHEDULED, unless transport (another
+    topic) already booked the family for that very appointment before it got here."""
+    if not isinstance(event, Rescheduled):
+        return False
+    booked = travel.bookings_of(session, event.family_unit_id)
+    return all(b.appointment_id != event.appointment_id for b in booked)
 
 
 def handlers(*, hub: Hub, outcomes: Outcomes) -> dict[type[Event], HandlerFn]:
