@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated
 
@@ -91,3 +92,29 @@ class PolicyChanges(Contract):
     sites: list[SiteChange] = []
     eligible_categories: list[CaseCategory] | None = None
     min_notice_hours: float | None = None
+
+    def errors(self, site_ids: Collection[str]) -> list[FieldError]:
+        """What is wrong with these changes, one error per offending field (paths as in the
+        contract); `site_ids` are the sites that exist. Empty when they can be applied."""
+        errors = []
+        for index, change in enumerate(self.sites):
+            where = f"changes.sites[{index}]"
+            if change.site not in site_ids:
+                errors.append(
+                    FieldError(field=f"{where}.site", message=f"unknown site {change.site!r}")
+                )
+            if change.capacity_per_day is not None and change.capacity_per_day < 0:
+                errors.append(
+                    FieldError(field=f"{where}.capacity_per_day", message="must not be below zero")
+                )
+        if self.eligible_categories is not None and not self.eligible_categories:
+            errors.append(
+                FieldError(
+                    field="changes.eligible_categories", message="needs at least one category"
+                )
+            )
+        if self.min_notice_hours is not None and self.min_notice_hours < 0:
+            errors.append(
+                FieldError(field="changes.min_notice_hours", message="must not be below zero")
+            )
+        return errors

@@ -254,9 +254,11 @@ async def test_a_policy_with_an_unknown_site_or_negative_capacity_is_not_sent(
         announce, officer, changes={"sites": [{"site": "hidalgo", "capacityPerDay": -5}]}
     )
 
-    assert [e.message for e in unknown.errors or []] == ["unknown site 'atlantis'"]
+    assert [e.message for e in unknown.errors or []] == [
+        "changes.sites[0].site: unknown site 'atlantis'"
+    ]
     assert [e.message for e in negative.errors or []] == [
-        "capacity of site 'hidalgo' cannot be below zero"
+        "changes.sites[0].capacityPerDay: must not be below zero"
     ]
     assert harness.staged_commands() == []
 

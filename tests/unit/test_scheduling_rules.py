@@ -284,7 +284,12 @@ def test_a_shorter_notice_by_policy_brings_appointments_within_reach_sooner():
     ("changes", "field", "message"),
     [
         (
-            {"sites": [SiteChange(site="nogales", open=True), SiteChange(site="atlantis")]},
+            {
+                "sites": [
+                    SiteChange(site="nogales", open=True),
+                    SiteChange(site="atlantis", open=False),
+                ]
+            },
             "changes.sites[1].site",
             "unknown site 'atlantis'",
         ),

@@ -98,24 +98,5 @@ def policy_errors(
                 message=f"must be at least {hours:g} hours ahead: shelters need the notice",
             )
         )
-    for index, change in enumerate(changes.sites):
-        field = f"changes.sites[{index}]"
-        if change.site not in SITE_PLACES:
-            errors.append(
-                FieldError(field=f"{field}.site", message=f"unknown site {change.site!r}")
-            )
-        if change.capacity_per_day is not None and change.capacity_per_day < 0:
-            errors.append(
-                FieldError(field=f"{field}.capacity_per_day", message="must not be below zero")
-            )
-        if change.open is None and change.capacity_per_day is None:
-            errors.append(FieldError(field=field, message="changes nothing"))
-    if changes.eligible_categories is not None and not changes.eligible_categories:
-        errors.append(
-            FieldError(field="changes.eligible_categories", message="needs at least one category")
-        )
-    if changes.min_notice_hours is not None and changes.min_notice_hours < 0:
-        errors.append(
-            FieldError(field="changes.min_notice_hours", message="must not be below zero")
-        )
+    errors.extend(changes.errors(SITE_PLACES))
     return errors

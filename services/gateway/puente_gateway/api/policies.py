@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from puente_gateway.api.permissions import gateway
 from puente_gateway.api.sending import send
-from puente_gateway.api.types import CaseCategory, CommandAnswer
+from puente_gateway.api.types import CaseCategory, CommandAnswer, camel_path
 
 
 @strawberry.input
@@ -36,14 +36,7 @@ class PolicyAnswer(CommandAnswer):
 
 def _changes(given: PolicyChangesInput) -> common.PolicyChanges:
     """Bad input is refused here, before anything is sent."""
-    for change in given.sites:
-        if change.site not in SITE_PLACES:
-            raise ValueError(f"unknown site '{change.site}'")
-        if change.capacity_per_day is not None and change.capacity_per_day < 0:
-            raise ValueError(f"capacity of site '{change.site}' cannot be below zero")
-    if given.min_notice_hours is not None and given.min_notice_hours < 0:
-        raise ValueError("minimum notice cannot be below zero")
-    return common.PolicyChanges(
+    changes = common.PolicyChanges(
         sites=[
             common.SiteChange(site=c.site, open=c.open, capacity_per_day=c.capacity_per_day)
             for c in given.sites
@@ -53,6 +46,10 @@ def _changes(given: PolicyChangesInput) -> common.PolicyChanges:
         else None,
         min_notice_hours=given.min_notice_hours,
     )
+    errors = changes.errors(SITE_PLACES)
+    if errors:
+        raise ValueError("; ".join(f"{camel_path(e.field)}: {e.message}" for e in errors))
+    return changes
 
 
 async def announce_policy(

@@ -14,22 +14,7 @@ from puente_scheduling.domain.sites import Policy, Site
 
 def policy_errors(changes: PolicyChanges, sites: Mapping[str, Site]) -> list[FieldError]:
     """Every problem, one per offending field; an empty list means it can be applied whole."""
-    errors = []
-    for index, change in enumerate(changes.sites):
-        where = f"changes.sites[{index}]"
-        if change.site not in sites:
-            errors.append(
-                FieldError(field=f"{where}.site", message=f"unknown site {change.site!r}")
-            )
-        if change.capacity_per_day is not None and change.capacity_per_day < 0:
-            errors.append(
-                FieldError(field=f"{where}.capacity_per_day", message="must not be below zero")
-            )
-    if changes.min_notice_hours is not None and changes.min_notice_hours < 0:
-        errors.append(
-            FieldError(field="changes.min_notice_hours", message="must not be below zero")
-        )
-    return errors
+    return changes.errors(sites)
 
 
 def changed_site(site: Site, change: SiteChange) -> Site:
