@@ -70,16 +70,3 @@ def distance_km(a: Place, b: Place) -> float:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-# The shelter that receives families released at each port unless another destination is set.
-RECEIVING_SHELTERS: dict[str, str] = {
-    "san-ysidro": "Jewish Family Service San Diego shelter",
-    "calexico": "Imperial Valley welcome center",
-    "nogales": "Casa Alitas, Tucson",
-    "el-paso": "Annunciation House, El Paso",
-    "eagle-pass": "Mission: Border Hope, Eagle Pass",
-    "laredo": "Holding Institute, Laredo",
-    "hidalgo": "Catholic Charities Humanitarian Respite Center, McAllen",
-    "brownsville": "Good Neighbor Settlement House, Brownsville",
-}
