@@ -2,7 +2,11 @@
 its own process, and side by side raw aiokafka producing and consuming as many messages on
 the same broker. Prints both and their ratio; the figures go in the closing notes.
 
-  PUENTE_BENCH_FAMILIES   how many families (default 1000)
+  PUENTE_BENCH_FAMILIES     how many families (default 1000)
+  PUENTE_BENCH_CLOCK_SPEED  simulated seconds per real second (default 3600)
+
+Families now wait at least 72 simulated hours for their appointment, so the figure is the
+wall time of a whole wind-down of FAMILIES on that clock: both clock- and CPU-bound.
 """
 
 from __future__ import annotations
@@ -37,13 +41,15 @@ POSTGRES = os.environ.get(
     "PUENTE_TEST_POSTGRES", "postgresql://postgres:puente@127.0.0.1:5432/postgres"
 )
 FAMILIES = int(os.environ.get("PUENTE_BENCH_FAMILIES", "1000"))
+CLOCK_SPEED = float(os.environ.get("PUENTE_BENCH_CLOCK_SPEED", "3600"))
 
 
 def family(index: int, rng: random.Random) -> RegisterFamily:
+    days = dt.timedelta(days=index)  # nobody shares a birth date: no likely duplicates
     adult = MemberInput(
         given_name="Ana",
         family_name="Bench",
-        birth_date=dt.date(1990, 1, 1),
+        birth_date=dt.date(1960, 1, 1) + days,
         in_mpp=True,
         a_number=f"A{700_000_000 + index:09d}",
         mpp_enrollment_date=dt.date(2019, 1, 1) + dt.timedelta(days=index % 500),
@@ -53,7 +59,7 @@ def family(index: int, rng: random.Random) -> RegisterFamily:
     child = MemberInput(
         given_name="Luis",
         family_name="Bench",
-        birth_date=dt.date(2018, 1, 1),
+        birth_date=dt.date(2012, 1, 1) + days,
         in_mpp=False,
         language=adult.language,
     )
@@ -64,7 +70,12 @@ def family(index: int, rng: random.Random) -> RegisterFamily:
         current_location=LocationInput(city=place.name, country="MX"),
         members=[
             adult,
-            adult.model_copy(update={"a_number": f"A{800_000_000 + index:09d}"}),
+            adult.model_copy(
+                update={
+                    "a_number": f"A{800_000_000 + index:09d}",
+                    "birth_date": dt.date(1985, 1, 1) + days,
+                }
+            ),
             child,
         ],
     )
@@ -92,7 +103,9 @@ async def platform_run(var: Path) -> tuple[float, int, int]:
         group_prefix=f"puente-bench-{secrets.token_hex(3)}",
         subscriptions=subscriptions(var / "subs"),
         start_offsets=start,
-        clock_speed=1_000_000,
+        # One real second is an hour: appointments (72 h ahead, spread over the sites' days)
+        # come in minutes, and a backlog of a minute still leaves transport its notice.
+        clock_speed=CLOCK_SPEED,
     )
     await platform.commit_start_offsets()
     await platform.start(*SERVICES)

@@ -5,7 +5,9 @@ it measures the rules, not the storage. Prints wall time per phase and peak memo
 
   uv run python -m tests.bench.processing
 
-  PUENTE_BENCH_FAMILIES   how many families (default 25000)
+  PUENTE_BENCH_FAMILIES           how many families (default 25000)
+  PUENTE_BENCH_HANDLER_FAMILIES   how many of them also go through the service's handlers on
+                                  SQLite, one transaction per message (default 1000)
 """
 
 from __future__ import annotations
@@ -14,17 +16,28 @@ import dataclasses
 import datetime as dt
 import os
 import random
+import tempfile
 import time
 import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from puente_processing.clockwork import seed_shelters, tick
 from puente_processing.domain import cities, courts, documents, shelters
-from puente_schemas.common import CaseCategory, Member
+from puente_processing.handlers import HANDLERS
+from puente_processing.tables import TABLES
+from puente_runtime import Context, FakeClock
+from puente_runtime.outbox import envelope_for
+from puente_runtime.storage import make_engine
+from puente_schemas.common import CaseCategory, Channel, Location, Member
+from puente_schemas.events import Registered, Scheduled
 from puente_schemas.places import PORTS
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 FAMILIES = int(os.environ.get("PUENTE_BENCH_FAMILIES", "25000"))
+HANDLER_FAMILIES = int(os.environ.get("PUENTE_BENCH_HANDLER_FAMILIES", "1000"))
 START = dt.datetime(2021, 2, 19, 8, tzinfo=dt.UTC)
 PER_DAY = 100  # families processed per day across the ports
 SIZES = (1, 2, 3, 4, 5, 6)
@@ -116,6 +129,60 @@ def assign_shelters(families: list[Family], placed: dict[str, shelters.Shelter])
     return {"placed": len(placed), "no bed that day": waiting}
 
 
+def through_handlers(families: list[Family], _: dict[str, shelters.Shelter]) -> dict[str, Any]:
+    """The first HANDLER_FAMILIES through processing's own handlers on SQLite, one transaction
+    per message as the consumer runs them (without the bus and inbox): `registered`, then
+    `scheduled` (documents started, a shelter held), then the clock's tick two days later."""
+    clock = FakeClock(START)
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as directory:
+        engine = make_engine(f"sqlite:///{directory}/processing.db", TABLES)
+        _run(engine, clock, lambda session, now: seed_shelters(session, now))
+        for family in families[:HANDLER_FAMILIES]:
+            for event in _messages(family):
+                envelope = envelope_for(event, source="bench", clock=clock)
+                with Session(engine, expire_on_commit=False) as session:
+                    context = Context(session=session, clock=clock, envelope=envelope)
+                    counts.update(short(e) for e in HANDLERS[type(event)](event, context))
+                    session.commit()
+        clock.advance(dt.timedelta(days=2 + families[HANDLER_FAMILIES - 1].day))
+        counts.update(_run(engine, clock, tick))
+        engine.dispose()
+    return {"families": min(HANDLER_FAMILIES, len(families)), **counts}
+
+
+def _messages(family: Family) -> tuple[Registered, Scheduled]:
+    at = START + dt.timedelta(days=family.day + 3)
+    origin = Location(city="Tijuana", country="MX")
+    registered = Registered(
+        family_unit_id=family.id,
+        channel=Channel.ONLINE,
+        current_location=origin,
+        members=family.members,
+        registered_at=START,
+    )
+    scheduled = Scheduled(
+        family_unit_id=family.id,
+        appointment_id=f"a-{family.id}",
+        site=family.site,
+        appointment_at=at,
+        people=len(family.members),
+        origin=origin,
+    )
+    return registered, scheduled
+
+
+def _run(engine: Engine, clock: FakeClock, work: Callable[..., Any]) -> Counter[str]:
+    with Session(engine, expire_on_commit=False) as session:
+        events = work(session, clock.now())
+        session.commit()
+    return Counter(short(e) for e in events)
+
+
+def short(event: Any) -> str:
+    return str(event.TYPE.split(".")[-2])
+
+
 def measure(name: str, work: Callable[[], dict[str, Any]]) -> None:
     began = time.perf_counter()
     result = work()
@@ -139,6 +206,7 @@ def main() -> None:
         ("shelters", assign_shelters),
         ("courts", assign_courts),
     )
+    measure("via handlers (SQLite)", lambda: through_handlers(families, {}))
     placed: dict[str, shelters.Shelter] = {}
     for name, phase in phases:  # timed without tracemalloc, which slows Python several times
         measure(name, lambda phase=phase: phase(families, placed))
