@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import sqlite3
 
+import pytest
 from puente_runtime import EmbeddedBus, Service, Settings
 from puente_runtime.outbox import envelope_for, stage
-from puente_runtime.storage import OutboxRow
+from puente_runtime.storage import OutboxRow, OutdatedSchema, make_engine
 from puente_schemas.events import CheckedIn, Processed
-from sqlmodel import Session, select
+from sqlmodel import Field, Session, SQLModel, select
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 
@@ -101,3 +103,17 @@ async def test_a_failed_run_is_tried_again_and_commits_nothing(tmp_path, clock, 
     with Session(service.engine) as session:
         keys = [r.key for r in session.exec(select(OutboxRow)).all()]
     assert "k" not in keys and "f2" in keys  # the failed run left nothing; the next one counted
+
+
+class Old(SQLModel, table=True):
+    __tablename__ = "test_old"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+
+
+def test_a_database_made_by_an_older_version_is_refused_at_start(tmp_path):
+    url = f"sqlite:///{tmp_path}/old.db"
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        connection.execute("CREATE TABLE test_old (id INTEGER PRIMARY KEY)")
+    with pytest.raises(OutdatedSchema, match=r"table test_old lacks columns name: .* delete it"):
+        make_engine(url, [Old])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Table, event, inspect
 from sqlmodel import Field, SQLModel, create_engine
 
 from puente_runtime.parking import ParkedRow
@@ -40,9 +40,28 @@ def make_engine(url: str, tables: Sequence[type[SQLModel]]) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    chosen = [OutboxRow, InboxRow, ParkedRow, *tables]
-    SQLModel.metadata.create_all(engine, tables=[m.__table__ for m in chosen])  # type: ignore[attr-defined]
+    chosen = [m.__table__ for m in (OutboxRow, InboxRow, ParkedRow, *tables)]  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=chosen)
+    _refuse_older_schema(engine, chosen)
     return engine
+
+
+class OutdatedSchema(RuntimeError):
+    """The database was made by an older version: there are no migrations yet."""
+
+
+def _refuse_older_schema(engine: Engine, tables: Sequence[Table]) -> None:
+    """Fail at start, naming what is missing, rather than fail on every message later."""
+    inspector = inspect(engine)
+    for table in tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = sorted(set(table.columns.keys()) - present)
+        if missing:
+            raise OutdatedSchema(
+                f"table {table.name} lacks columns {', '.join(missing)}: the database was "
+                "made by an older Puente; delete it (SQLite under var/, or the PostgreSQL "
+                "database) and start again"
+            )
 
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:
