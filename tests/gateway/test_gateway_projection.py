@@ -13,6 +13,7 @@ from puente_schemas.events import (
     CheckedIn,
     RegistrationRejected,
     Rescheduled,
+    ScheduleCancelled,
     Scheduled,
     TransportBooked,
     TransportFailed,
@@ -200,3 +201,20 @@ async def test_a_new_appointment_seen_after_its_booking_does_not_undo_the_journe
 
     unit = await eventually(lambda: _with_timeline(harness, fid, 7))
     assert unit["stage"] == "ARRIVED"  # not sent back to SCHEDULED, so check-in went through
+
+
+async def test_a_family_whose_appointment_is_cancelled_shows_as_waiting_until_the_next(
+    harness: Harness,
+) -> None:
+    fid = str(uuid.uuid4())
+    await harness.publish(registered(fid))
+    await harness.publish(scheduled(fid))
+    await harness.publish(
+        ScheduleCancelled(family_unit_id=fid, appointment_id="ap-1", reason="site closed")
+    )
+    unit = await eventually(lambda: _with_timeline(harness, fid, 3))
+    assert (unit["stage"], unit["appointment"]) == ("WAITING", None)
+
+    await harness.publish(scheduled(fid).model_copy(update={"appointment_id": "ap-2"}))
+    unit = await eventually(lambda: _with_timeline(harness, fid, 4))
+    assert unit["stage"] == "SCHEDULED" and unit["appointment"]["site"] == "brownsville"

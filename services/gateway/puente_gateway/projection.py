@@ -45,8 +45,10 @@ from puente_gateway.tables import FamilyView, TimelineEntry
 STAGES: Mapping[type[Event], str] = {
     Registered: "REGISTERED",
     RegistrationRejected: "REJECTED",
+    Waitlisted: "WAITING",
     Scheduled: "SCHEDULED",
     Rescheduled: "SCHEDULED",
+    ScheduleCancelled: "WAITING",
     TransportBooked: "TRANSPORT_BOOKED",
     ArrivedAtPort: "ARRIVED",
     Processed: "PROCESSED",
@@ -57,6 +59,7 @@ STAGES: Mapping[type[Event], str] = {
 _RANK = {
     "REJECTED": 1,
     "REGISTERED": 1,
+    "WAITING": 2,  # in line with no appointment: for a day, its phase or a new site
     "SCHEDULED": 2,
     "TRANSPORT_BOOKED": 3,
     "ARRIVED": 4,
@@ -160,7 +163,11 @@ def _update_view(session: Session, family_unit_id: str, event: Event, ctx: Conte
 
 def _moves_back(session: Session, event: Event) -> bool:
     """A new appointment sends the family back to SCHEDULED, unless transport (another
-    topic) already booked the family for that very appointment before it got here."""
+    topic) already booked the family for that very appointment before it got here; a
+    cancelled appointment, if it is the family's current one, sends it back to WAITING."""
+    if isinstance(event, ScheduleCancelled):
+        entry = queueing.entry(session, event.family_unit_id)  # not yet updated by this event
+        return entry is not None and entry.appointment_id == event.appointment_id
     if not isinstance(event, Rescheduled):
         return False
     booked = travel.bookings_of(session, event.family_unit_id)
