@@ -57,6 +57,16 @@ CONSULATES: dict[str, Place] = {
 # Every place that can process a family: the site ids scheduling and policies may name.
 SITE_PLACES: dict[str, Place] = PORTS | CONSULATES
 
+# How long processing at each site should take, check-in to the end of processing. The letter
+# cites ports processing people in hours: Brownsville 2.5 h, Hidalgo 1-4 h, Progreso 2-4 h,
+# Roma 1-2 h (DOMAIN.md, rule 5). Brownsville gets its own figure, Hidalgo the top of its
+# range; Progreso and Roma are not Puente sites; the others take four hours, the top of the
+# letter's "1-4 hours at several ports".
+DEFAULT_PROCESSING_TARGET_HOURS = 4.0
+PROCESSING_TARGET_HOURS: dict[str, float] = {
+    site: {"brownsville": 2.5}.get(site, DEFAULT_PROCESSING_TARGET_HOURS) for site in SITE_PLACES
+}
+
 
 def city(name: str) -> Place | None:
     return CITIES.get(name.strip().casefold())

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Place", "Site", "estimate_day", "key"]
+from puente_schemas.order import Key, queue_key
 
-_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
+__all__ = ["Place", "Site", "estimate_day", "key"]
 
 
 @dataclass(frozen=True)
@@ -26,22 +26,16 @@ class Place:
     queued_at: dt.datetime
 
 
-Key = tuple[bool, dt.datetime, bool, dt.date, dt.datetime, str]
-
-
 def key(place: Place, *, granted_by: dt.datetime | None = None) -> Key:
     """The place's sort key; with `granted_by`, as it stood then (later grants not yet made)."""
     granted = place.expedite_granted_at
     if granted is not None and granted_by is not None and granted > granted_by:
         granted = None
-    enrolled = place.earliest_enrollment
-    return (
-        granted is None,
-        granted or _LAST,
-        enrolled is None,
-        enrolled or dt.date.max,
-        place.registered_at,
-        place.family_unit_id,
+    return queue_key(
+        family_unit_id=place.family_unit_id,
+        earliest_enrollment=place.earliest_enrollment,
+        registered_at=place.registered_at,
+        expedite_granted_at=granted,
     )
 
 

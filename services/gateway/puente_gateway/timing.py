@@ -3,9 +3,8 @@ timestamps the read model keeps.
 
 The target is processing's (from check-in to the end of processing). Processing publishes it
 in every `processing-overdue` (`target_hours`); the gateway takes the latest one it has seen for
-the site, and until it has seen one, the same published table processing uses (the letter's
-figures: Brownsville 2.5 h, Hidalgo up to 4 h, four hours elsewhere), mirrored below; a test
-holds the mirror equal to processing's table.
+the site, and until it has seen one, the published table processing uses
+(`puente_schemas.places.PROCESSING_TARGET_HOURS`).
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ import datetime as dt
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from puente_schemas.places import DEFAULT_PROCESSING_TARGET_HOURS, PROCESSING_TARGET_HOURS
 
 __all__ = [
     "DEFAULT_TARGET_HOURS",
@@ -26,19 +27,8 @@ __all__ = [
     "target_hours",
 ]
 
-DEFAULT_TARGET_HOURS = 4.0
-TARGET_HOURS: dict[str, float] = {
-    "brownsville": 2.5,
-    "hidalgo": 4.0,
-    "san-ysidro": DEFAULT_TARGET_HOURS,
-    "calexico": DEFAULT_TARGET_HOURS,
-    "nogales": DEFAULT_TARGET_HOURS,
-    "el-paso": DEFAULT_TARGET_HOURS,
-    "eagle-pass": DEFAULT_TARGET_HOURS,
-    "laredo": DEFAULT_TARGET_HOURS,
-    "consulate-mexico-city": DEFAULT_TARGET_HOURS,
-    "consulate-monterrey": DEFAULT_TARGET_HOURS,
-}
+DEFAULT_TARGET_HOURS = DEFAULT_PROCESSING_TARGET_HOURS
+TARGET_HOURS = PROCESSING_TARGET_HOURS
 
 
 def target_hours(site: str, reported: Sequence[float] = ()) -> tuple[float, bool]:

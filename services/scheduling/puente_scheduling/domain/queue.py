@@ -1,9 +1,6 @@
 """Families in the fair queue, their place in line, and their appointments.
 
-The order (DOMAIN.md rule 2, issue 3 item 11): granted expedites first, in order of grant;
-then everyone else by the earliest MPP enrollment of any member (a family with none goes
-last), ties by registration time; the family-unit id breaks exact ties so that the order is
-total and anyone recomputing it from the published events gets the same one.
+The order is `puente_schemas.order.queue_key`, shared with whoever audits it.
 """
 
 from __future__ import annotations
@@ -12,24 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-# Sentinels that keep every key the same shape, so any two keys compare.
-NO_ENROLLMENT = dt.date.max
-NOT_EXPEDITED = dt.datetime.min.replace(tzinfo=dt.UTC)
+from puente_schemas.order import Key, queue_key
 
-Key = tuple[int, dt.datetime, dt.date, dt.datetime, str]
-
-
-def queue_key(
-    *,
-    family_unit_id: str,
-    earliest_enrollment: dt.date | None,
-    registered_at: dt.datetime,
-    expedite_granted_at: dt.datetime | None,
-) -> Key:
-    enrolled = earliest_enrollment or NO_ENROLLMENT
-    if expedite_granted_at is not None:
-        return (0, expedite_granted_at, enrolled, registered_at, family_unit_id)
-    return (1, NOT_EXPEDITED, enrolled, registered_at, family_unit_id)
+__all__ = ["Appointment", "Family", "Key", "Snapshot", "Status", "queue_key"]
 
 
 class Status(StrEnum):
