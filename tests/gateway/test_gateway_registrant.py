@@ -5,10 +5,12 @@ lookups are limited per client address and per code."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from puente_gateway.codes import code_hash
+from puente_gateway.codes import code_hash, load_key
 from puente_gateway.roles import Role
 
 from .support import Harness, family_of, place, site_updated, waitlisted
@@ -45,7 +47,12 @@ async def waiting_third_in_line(harness: Harness) -> None:
         site_updated("hidalgo", capacity=4),
         family_of("a", people=4),
         family_of("b", people=4),
-        family_of("mine", people=3, born=BORN, registration_code_hash=code_hash(CODE)),
+        family_of(
+            "mine",
+            people=3,
+            born=BORN,
+            registration_code_hash=code_hash(CODE, harness.gateway.code_key),
+        ),
     )
     await harness.publish_all(
         waitlisted("a", place(dt.date(2019, 2, 1)), people=4, site="hidalgo"),
@@ -153,3 +160,20 @@ async def test_a_lookup_is_audited_as_the_registrants_own_read(harness: Harness)
             }
         ]
     }
+
+
+def test_the_code_key_survives_a_restart_and_stays_private(tmp_path: Path) -> None:
+    """Codes given before a restart still match after it; the key file is the owner's only."""
+    first = load_key(None, tmp_path)
+    assert load_key(None, tmp_path) == first
+    assert (tmp_path / "code.key").stat().st_mode & 0o777 == 0o600
+    assert code_hash("k7m2-pq9x rt", first) == code_hash(CODE, first)  # as read out or typed
+
+
+def test_a_configured_code_key_is_used_and_another_key_gives_another_hash(tmp_path: Path) -> None:
+    """Every gateway replica given the same PUENTE_CODE_KEY agrees; without it, a hash read from
+    the bus cannot be recomputed from a guessed code."""
+    assert load_key("shared-secret", tmp_path) == b"shared-secret"
+    assert not (tmp_path / "code.key").exists()
+    assert code_hash(CODE, b"shared-secret") != code_hash(CODE, b"another-secret")
+    assert code_hash(CODE, b"shared-secret") != hashlib.sha256(CODE.encode()).hexdigest()

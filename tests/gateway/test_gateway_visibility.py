@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from puente_gateway.codes import code_hash
 from puente_gateway.roles import Role
 from puente_schemas import Envelope
 from puente_schemas.common import FieldError, PartnerKind
@@ -180,7 +181,8 @@ async def test_registration_sends_only_the_codes_hash_with_the_callers_organisat
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{10}", code)
     message = harness.bus.read(REGISTRATION_COMMANDS)[0]
     sent = Envelope.from_kafka(message.headers, message.value)
-    assert sent.data["registration_code_hash"] == hashlib.sha256(code.encode()).hexdigest()
+    assert sent.data["registration_code_hash"] == code_hash(code, harness.gateway.code_key)
+    assert sent.data["registration_code_hash"] != hashlib.sha256(code.encode()).hexdigest()
     assert code not in str(sent.data)
     assert sent.data["organisation_id"] == "org-lawyers"
     assert sent.data["consent"] == ["shelter", "iom"]

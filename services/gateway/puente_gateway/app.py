@@ -23,7 +23,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from puente_gateway import projection
+from puente_gateway import codes, projection
 from puente_gateway.access import Principal
 from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
 from puente_gateway.live import Hub, Outcome, Outcomes
@@ -44,6 +44,7 @@ class Gateway:
         self.hub = Hub()
         self.outcomes = Outcomes()
         self.lookups = RateLimit(limit=LOOKUPS_PER_MINUTE, window_seconds=60.0)
+        self.code_key = codes.load_key(settings.code_key, settings.var_dir)
         self.service = Service(
             name="gateway",
             settings=settings,

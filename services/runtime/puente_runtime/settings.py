@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     health_port: int | None = None
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    code_key: str | None = None  # keys the registration-code hashes (a secret; see codes.py)
     outcome_timeout_seconds: float = 5.0
     simulator: bool = False
     simulator_late_every: int = 7  # the simulator makes one family in n late (0: never)

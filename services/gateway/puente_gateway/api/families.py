@@ -205,14 +205,14 @@ def require_follow(info: Info, family_unit_id: str) -> RecordAccess | None:
 
 
 def _registration(
-    family_unit_id: str, given: RegisterFamilyInput, *, organisation_id: str | None, code: str
+    family_unit_id: str, given: RegisterFamilyInput, *, organisation_id: str | None, code_hash: str
 ) -> commands.RegisterFamily:
     return commands.RegisterFamily(
         family_unit_id=family_unit_id,
         channel=common.Channel(given.channel.value),
         current_location=location_input(given.current_location),
         members=[member_input(m) for m in given.members],
-        registration_code_hash=codes.code_hash(code),
+        registration_code_hash=code_hash,
         organisation_id=organisation_id,
         consent=[common.PartnerKind(kind.value) for kind in given.consent],
     )
@@ -227,7 +227,10 @@ async def register_family(info: Info, input: RegisterFamilyInput) -> CommandResu
     gateway_ = gateway(info)
     family_unit_id, code = gateway_.new_id(), codes.new_code()
     command = _registration(
-        family_unit_id, input, organisation_id=caller.organisation_id, code=code
+        family_unit_id,
+        input,
+        organisation_id=caller.organisation_id,
+        code_hash=codes.code_hash(code, gateway_.code_key),
     )
     command_id, outcome = await gateway_.command(
         command, outcomes=frozenset({"registered"}) | REJECTED

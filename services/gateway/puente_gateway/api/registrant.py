@@ -44,9 +44,9 @@ def _client(info: Info) -> str:
     return f"address:{client.host}" if client else "address:unknown"
 
 
-def _matches(session: Session, code: str, birth_date: dt.date) -> str | None:
+def _matches(session: Session, code_hash: str, birth_date: dt.date) -> str | None:
     """The family whose code this is and who has a member born that day, or None."""
-    record = records.by_code_hash(session, codes.code_hash(code))
+    record = records.by_code_hash(session, code_hash)
     # The same reads whether the code is known or not, so timing tells little more than the
     # answer does (not constant-time: a lookup is a few database reads either way).
     view = projection.family(session, record.family_unit_id if record else "")
@@ -60,11 +60,12 @@ def registrant_status(
     info: Info, code: str, birth_date: dt.date, language: str = "spa"
 ) -> RegistrantStatus:
     gateway_ = gateway(info)
-    if not gateway_.lookups.allow(_client(info), "code:" + codes.code_hash(code)):
+    code_hash = codes.code_hash(code, gateway_.code_key)
+    if not gateway_.lookups.allow(_client(info), "code:" + code_hash):
         raise ValueError(TOO_MANY)
     notice = dt.timedelta(hours=gateway_.settings.min_notice_hours)
     with Session(engine(info)) as session:
-        family_unit_id = _matches(session, code, birth_date)
+        family_unit_id = _matches(session, code_hash, birth_date)
         status = (
             positions.status_of(
                 session, family_unit_id, now=gateway_.clock.now(), min_notice=notice
