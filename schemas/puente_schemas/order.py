@@ -2,6 +2,7 @@
 auditing the published `QueuePlace`s recomputes: granted expedites first, in order of grant;
 then everyone else by the earliest MPP enrollment of any member (a family with none goes
 last), ties by registration time; the family-unit id breaks exact ties, so the order is total.
+The audit of appointments against it is `fairness.inversions`.
 """
 
 from __future__ import annotations

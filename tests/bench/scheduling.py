@@ -37,6 +37,7 @@ from puente_scheduling import domain
 from puente_scheduling.handlers import decide
 from puente_scheduling.store import Store
 from puente_scheduling.tables import AppointmentRow, PolicyRow, QueueRow, SiteRow
+from puente_schemas import fairness
 from puente_schemas.common import CaseCategory
 from sqlmodel import Session
 
@@ -204,20 +205,21 @@ def check(plan: domain.Plan) -> None:
         booked[(family.appointment.site, family.appointment.day)] += family.people
     assert all(people <= plan.sites[site].capacity_per_day for (site, _), people in booked.items())
     audited = [
-        domain.Audited(
-            f.id,
-            f.appointment.site,
-            f.appointment.day,
-            f.appointment.decided_at,
-            f.earliest_enrollment,
-            f.registered_at,
-            f.expedite_granted_at,
-            f.queued_at,
+        fairness.Appointment(
+            appointment_id=f.appointment.id,
+            family_unit_id=f.id,
+            site=f.appointment.site,
+            day=f.appointment.day,
+            decided_at=f.appointment.decided_at,
+            earliest_enrollment=f.earliest_enrollment,
+            registered_at=f.registered_at,
+            expedite_granted_at=f.expedite_granted_at,
+            queued_at=f.queued_at,
         )
         for f in plan.scheduled()
         if f.appointment is not None
     ]
-    assert domain.inversions(audited) == []
+    assert fairness.inversions(audited) == []
 
 
 def main() -> None:

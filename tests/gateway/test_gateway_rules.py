@@ -1,15 +1,12 @@
-"""The gateway's pure rules: queue order and estimates, the fairness audit, the lookup rate
-limit, registrant texts and the GraphQL enums that mirror the contracts."""
+"""The gateway's pure rules: queue order and estimates, the lookup rate limit, registrant
+texts and the GraphQL enums that mirror the contracts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from puente_gateway.api.types import PartnerKind, RoleName
-from puente_gateway.fairness import Booking, inversions
 from puente_gateway.ordering import Place, Site, estimate_day, key
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.roles import ISSUABLE
@@ -63,74 +60,6 @@ def test_no_estimate_for_a_closed_site_or_a_family_larger_than_a_day() -> None:
 
     assert estimate_day(closed, booked={}, ahead=[], people=1, earliest=MONDAY) is None
     assert estimate_day(WEEKDAYS, booked={}, ahead=[], people=11, earliest=MONDAY) is None
-
-
-families = st.lists(
-    st.tuples(
-        st.dates(dt.date(2019, 1, 1), dt.date(2020, 12, 31)),
-        st.integers(1, 6),
-        st.booleans(),
-    ),
-    min_size=1,
-    max_size=30,
-)
-
-
-def planned(population: list[tuple[dt.date, int, bool]], capacity: int) -> list[Booking]:
-    """A fair plan: families in key order, each on the first day it fits."""
-    places = [
-        a_place(f"f{n}", enrolled, expedite_granted_at=T0 if urgent else None)
-        for n, (enrolled, _, urgent) in enumerate(population)
-    ]
-    sizes = {f"f{n}": size for n, (_, size, _) in enumerate(population)}
-    site = Site(capacity_per_day=capacity, open_weekdays=frozenset(range(5)), open=True)
-    bookings: list[Booking] = []
-    booked: dict[dt.date, int] = {}
-    for place in sorted(places, key=key):
-        # Only the last day can still have room: a fair plan fills days in order.
-        last = max(booked, default=MONDAY)
-        day = estimate_day(
-            site,
-            booked={last: booked.get(last, 0)},
-            ahead=[],
-            people=sizes[place.family_unit_id],
-            earliest=MONDAY,
-        )
-        assert day is not None
-        booked[day] = booked.get(day, 0) + sizes[place.family_unit_id]
-        bookings.append(Booking(f"ap-{place.family_unit_id}", day, place, T0))
-    return bookings
-
-
-@settings(max_examples=60, deadline=None)
-@given(population=families, capacity=st.integers(6, 12))
-def test_a_plan_made_in_key_order_has_no_inversion(
-    population: list[tuple[dt.date, int, bool]], capacity: int
-) -> None:
-    bookings = planned(population, capacity)
-
-    assert inversions(bookings, checked=bookings) == []
-
-
-@settings(max_examples=60, deadline=None)
-@given(population=families, capacity=st.integers(6, 12))
-def test_moving_a_family_ahead_of_its_place_is_found(
-    population: list[tuple[dt.date, int, bool]], capacity: int
-) -> None:
-    bookings = planned(population, capacity)
-    last = max(bookings, key=lambda b: (b.day, key(b.place)))
-    earlier = [b for b in bookings if b.day < last.day and b.place.expedite_granted_at is None]
-    if last.place.expedite_granted_at is not None or not earlier:
-        return
-    jumped = Booking(last.appointment_id, MONDAY - dt.timedelta(days=3), last.place, T0)
-    changed = [jumped if b is last else b for b in bookings]
-
-    found = inversions(changed, checked=changed)
-
-    # The moved family is behind everyone booked before it, so it is the `behind` of every
-    # pair found, and nothing else is.
-    assert found
-    assert {behind.appointment_id for _, behind in found} == {last.appointment_id}
 
 
 def test_a_limit_counts_attempts_per_key_in_a_sliding_window() -> None:

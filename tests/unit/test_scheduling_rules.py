@@ -1,6 +1,5 @@
 """Scheduling's rules, one behaviour at a time: fair order, phases, sites, moves, bad input."""
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -490,45 +489,6 @@ def test_a_family_that_reaches_the_us_leaves_the_line():
     assert plan.families["a"].status is Status.AWAY
     assert notices(plan)["a"][0] == [Notice.CANCELLED]
     assert plan.booked("san-ysidro", MONDAY.date() + 4 * DAY) == 0
-
-
-# The audit -----------------------------------------------------------------------------
-
-
-def audited(family, day, *, enrolled=1, queued=0, decided=0, expedited=None):
-    return domain.Audited(
-        family_unit_id=family,
-        site="laredo",
-        day=MONDAY.date() + day * DAY,
-        decided_at=MONDAY + decided * HOUR,
-        earliest_enrollment=dt.date(2019, 1, enrolled),
-        registered_at=MONDAY - DAY,
-        queued_at=MONDAY + queued * HOUR,
-        expedite_granted_at=None if expedited is None else MONDAY + expedited * HOUR,
-    )
-
-
-def test_the_audit_lists_a_family_enrolled_later_booked_earlier():
-    ahead, behind = audited("ahead", 5, enrolled=1), audited("behind", 3, enrolled=2, decided=1)
-    assert domain.inversions([ahead, behind]) == [
-        domain.Inversion("laredo", "ahead", "behind", ahead.day, behind.day)
-    ]
-
-
-def test_the_audit_accepts_what_the_rules_explain():
-    ahead = audited("ahead", 5, enrolled=1, queued=2)  # joined after `behind` was booked
-    behind = audited("behind", 3, enrolled=2, decided=1)
-    expedited = audited("urgent", 3, enrolled=3, decided=4, expedited=3)
-    elsewhere = dataclasses.replace(audited("elsewhere", 1, enrolled=4, decided=1), site="hidalgo")
-    assert domain.inversions([ahead, behind, expedited, elsewhere]) == []
-
-
-def test_the_audit_counts_an_expedite_only_from_its_grant():
-    ahead = audited("granted-later", 5, enrolled=3, expedited=2)
-    behind = audited("behind", 3, enrolled=2, decided=1)  # booked before the grant
-    assert domain.inversions([ahead, behind]) == []
-    booked_after = audited("booked-after", 3, enrolled=2, decided=3)
-    assert [i.behind for i in domain.inversions([ahead, booked_after])] == ["booked-after"]
 
 
 def test_scheduling_consumes_what_the_catalog_says():

@@ -19,7 +19,7 @@ from puente_scheduling import domain
 from puente_scheduling.handlers import decide
 from puente_scheduling.store import Store
 from puente_scheduling.tables import AppointmentRow, PolicyRow, QueueRow, SiteRow
-from puente_schemas import Envelope
+from puente_schemas import Envelope, fairness
 from puente_schemas.topics import SCHEDULING_EVENTS
 from sqlmodel import Session
 
@@ -114,10 +114,11 @@ def latest_appointments(bus: EmbeddedBus) -> dict[str, dict]:
     return current
 
 
-def audited(appointment: dict) -> domain.Audited:
+def audited(appointment: dict) -> fairness.Appointment:
     place = appointment["place"]
     optional = place["expedite_granted_at"]
-    return domain.Audited(
+    return fairness.Appointment(
+        appointment_id=appointment["appointment_id"],
         family_unit_id=appointment["family_unit_id"],
         site=appointment["site"],
         day=dt.datetime.fromisoformat(appointment["appointment_at"]).date(),
@@ -194,7 +195,7 @@ async def test_a_closed_site_moves_its_families_keeping_their_order(platform):
     days = [dt.datetime.fromisoformat(after[f]["appointment_at"]).date() for f in in_line]
     assert {after[f]["site"] for f in families} == {"calexico"}
     assert days == sorted(days) and len(set(days)) == 16  # in order, one family a day
-    assert domain.inversions(audited(a) for a in after.values()) == []
+    assert fairness.inversions(audited(a) for a in after.values()) == []
 
 
 def test_the_plan_survives_a_restart_and_a_failed_transaction(tmp_path):

@@ -26,16 +26,12 @@ class Place:
     queued_at: dt.datetime
 
 
-def key(place: Place, *, granted_by: dt.datetime | None = None) -> Key:
-    """The place's sort key; with `granted_by`, as it stood then (later grants not yet made)."""
-    granted = place.expedite_granted_at
-    if granted is not None and granted_by is not None and granted > granted_by:
-        granted = None
+def key(place: Place) -> Key:
     return queue_key(
         family_unit_id=place.family_unit_id,
         earliest_enrollment=place.earliest_enrollment,
         registered_at=place.registered_at,
-        expedite_granted_at=granted,
+        expedite_granted_at=place.expedite_granted_at,
     )
 
 

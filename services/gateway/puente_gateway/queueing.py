@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from puente_runtime import Context
-from puente_schemas import Event
+from puente_schemas import Event, fairness
 from puente_schemas.events import (
     QueuePlace,
     Rescheduled,
@@ -21,15 +21,14 @@ from puente_schemas.events import (
 from sqlmodel import Session, col, select
 
 from puente_gateway import ordering
-from puente_gateway.fairness import Booking
 from puente_gateway.tables import QueueEntry, SiteRow
 
 __all__ = [
     "SCHEDULED",
     "WAITING",
     "apply",
+    "appointments",
     "booked_by_day",
-    "bookings",
     "entry",
     "place",
     "site",
@@ -169,19 +168,25 @@ def booked_by_day(session: Session, site_id: str) -> Counter[dt.date]:
     return booked
 
 
-def bookings(session: Session, site_id: str) -> list[Booking]:
-    """The current appointments at the site whose place in line is known."""
+def appointments(session: Session, site_id: str) -> list[fairness.Appointment]:
+    """The current appointments at the site whose place in line is known, as the fairness
+    audit sees them."""
     found = []
     for row in _at_site(session, site_id, SCHEDULED):
         own = place(row)
         if own is None or row.appointment_at is None or row.decided_at is None:
             continue
         found.append(
-            Booking(
+            fairness.Appointment(
                 appointment_id=row.appointment_id or "",
+                family_unit_id=row.family_unit_id,
+                site=site_id,
                 day=row.appointment_at.date(),
-                place=own,
                 decided_at=row.decided_at,
+                earliest_enrollment=own.earliest_enrollment,
+                registered_at=own.registered_at,
+                expedite_granted_at=own.expedite_granted_at,
+                queued_at=own.queued_at,
             )
         )
     return found

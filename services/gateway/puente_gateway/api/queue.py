@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Annotated
 
 import strawberry
+from puente_schemas import fairness
 from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session, select
+from strawberry.extensions import FieldExtension
+from strawberry.permission import PermissionExtension
 from strawberry.types import Info
 
-from puente_gateway import fairness, positions, queueing
+from puente_gateway import positions, queueing, records
+from puente_gateway.access import RecordAccess
 from puente_gateway.api.families import Appointment, require_follow
-from puente_gateway.api.permissions import engine, gateway, needs
-from puente_gateway.ordering import Place
+from puente_gateway.api.permissions import MaySeeRecord, Needs, engine, gateway
 from puente_gateway.roles import CASE_ROLES
 from puente_gateway.standing import Standing
 from puente_gateway.tables import QueueEntry
@@ -99,11 +103,23 @@ def queue_position(info: Info, family_unit_id: strawberry.ID) -> QueuePosition |
     )
 
 
-def _audited_family(root: strawberry.Parent[AuditedAppointment]) -> strawberry.ID | None:
-    return strawberry.ID(root.family)
+# Who may see which family an audited appointment is: a case role, and (as for a duplicate
+# A-number's family) an organisation that may see that family's record. Anyone else, the
+# anonymous auditor included, gets null and the refusal; the audit itself stays public.
+_FAMILY_VISIBLE: list[FieldExtension] = [
+    PermissionExtension(permissions=[Needs(*CASE_ROLES), MaySeeRecord()], use_directives=False)
+]
 
 
-@strawberry.type(description="One appointment as the audit sees it: its day and its place.")
+def _family(root: strawberry.Parent[AuditedAppointment]) -> strawberry.ID | None:
+    return strawberry.ID(root.family_unit_id)
+
+
+@strawberry.type(
+    description="One appointment as the audit sees it: its day and its place in line. "
+    "`appointmentId` is the audit's handle for it: a random id, made of nothing about the "
+    "family."
+)
 class AuditedAppointment:
     appointment_id: strawberry.ID
     day: dt.date
@@ -112,9 +128,14 @@ class AuditedAppointment:
     expedite_granted_at: dt.datetime | None
     queued_at: dt.datetime
     decided_at: dt.datetime
-    family: strawberry.Private[str]
-    family_unit_id: strawberry.ID | None = strawberry.field(
-        resolver=_audited_family, extensions=needs(*CASE_ROLES), description="For case roles."
+    family_unit_id: strawberry.Private[str]
+    access: strawberry.Private[RecordAccess | None]
+    family: strawberry.ID | None = strawberry.field(
+        name="familyUnitId",
+        resolver=_family,
+        extensions=_FAMILY_VISIBLE,
+        description="Which family: null unless the caller holds a case role and its "
+        "organisation may see that family's record (every such read is audited).",
     )
 
 
@@ -132,20 +153,26 @@ class FairnessAudit:
     checked: int = strawberry.field(
         description="Appointments at the site with a day in [from, to] and a known place."
     )
-    inversions: list[Inversion]
+    inversions: list[Inversion] = strawberry.field(
+        description="Every inversion whose `behind` has a day in [from, to]: a family enrolled "
+        "later (by the fair order), at this site, given an earlier day while the other was "
+        "already in this line, without a granted expedite (puente_schemas.fairness)."
+    )
 
 
-def _audited(booking: fairness.Booking) -> AuditedAppointment:
-    place: Place = booking.place
+def _audited(
+    appointment: fairness.Appointment, access: Mapping[str, RecordAccess]
+) -> AuditedAppointment:
     return AuditedAppointment(
-        appointment_id=strawberry.ID(booking.appointment_id),
-        day=booking.day,
-        earliest_enrollment=place.earliest_enrollment,
-        registered_at=place.registered_at,
-        expedite_granted_at=place.expedite_granted_at,
-        queued_at=place.queued_at,
-        decided_at=booking.decided_at,
-        family=place.family_unit_id,
+        appointment_id=strawberry.ID(appointment.appointment_id),
+        day=appointment.day,
+        earliest_enrollment=appointment.earliest_enrollment,
+        registered_at=appointment.registered_at,
+        expedite_granted_at=appointment.expedite_granted_at,
+        queued_at=appointment.queued_at,
+        decided_at=appointment.decided_at,
+        family_unit_id=appointment.family_unit_id,
+        access=access.get(appointment.family_unit_id),
     )
 
 
@@ -155,21 +182,26 @@ def fairness_audit(
     from_: Annotated[dt.date, strawberry.argument(name="from")],
     to: dt.date,
 ) -> FairnessAudit:
-    """Every inversion among the site's current appointments whose day is in [from, to]."""
+    """Every inversion among the site's current appointments whose `behind` has a day in
+    [from, to]; those ahead of it may have any day."""
     if from_ > to:
         raise ValueError(f"`from` ({from_}) is after `to` ({to})")
     with Session(engine(info)) as session:
         if site not in SITE_PLACES and queueing.site(session, site) is None:
             raise ValueError(f"unknown site '{site}'")
-        every = queueing.bookings(session, site)
-    checked = [b for b in every if from_ <= b.day <= to]
-    found = fairness.inversions(every, checked=checked)
+        every = queueing.appointments(session, site)
+        found = [i for i in fairness.inversions(every) if from_ <= i.behind.day <= to]
+        named = {a.family_unit_id for i in found for a in (i.ahead, i.behind)}
+        access = records.access_many(session, named)
     return FairnessAudit(
         site=site,
         from_=from_,
         to=to,
-        checked=len(checked),
-        inversions=[Inversion(ahead=_audited(a), behind=_audited(b)) for a, b in found],
+        checked=sum(from_ <= a.day <= to for a in every),
+        inversions=[
+            Inversion(ahead=_audited(i.ahead, access), behind=_audited(i.behind, access))
+            for i in found
+        ],
     )
 
 

@@ -1,11 +1,11 @@
-"""Scheduling rules: sites, the fair queue, the passes that book it, the fairness audit.
+"""Scheduling rules: sites, the fair queue and the passes that book it.
 
 Pure: no I/O and no clock (time is passed in). A family is never split: one site and one day
 for all its members, and no day is booked beyond its capacity. Nobody is asked to travel
-sooner than the minimum notice, nor booked beyond the horizon.
+sooner than the minimum notice, nor booked beyond the horizon. The fairness audit the plan
+is held to (and anyone can recompute from its events) is `puente_schemas.fairness`.
 """
 
-from puente_scheduling.domain.audit import Audited, Inversion, inversions
 from puente_scheduling.domain.changes import Changes, FamilyChange, Notice
 from puente_scheduling.domain.plan import (
     MAX_TRANSPORT_FAILURES,
@@ -37,11 +37,9 @@ __all__ = [
     "PORT",
     "Appointment",
     "Arrival",
-    "Audited",
     "Changes",
     "Family",
     "FamilyChange",
-    "Inversion",
     "Key",
     "NoRoom",
     "Notice",
@@ -51,7 +49,6 @@ __all__ = [
     "Site",
     "SiteClosed",
     "Status",
-    "inversions",
     "nearest_site",
     "policy_errors",
     "queue_key",
