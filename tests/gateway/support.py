@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,13 @@ from puente_schemas.events import (
     TransportBooked,
     Waitlisted,
 )
+from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session, select
 from strawberry.types import ExecutionResult
 
 T0 = dt.datetime(2021, 2, 19, 8, 0, tzinfo=dt.UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+EVERY_SITE = frozenset(SITE_PLACES)
 
 
 class Harness:
@@ -52,8 +54,11 @@ class Harness:
 
     @property
     def context(self) -> dict[str, Any]:
-        """An officer of an agency (DHS) who registers and processes: sees every record."""
-        return self.context_for(Role.REGISTRAR, Role.PORT_OFFICER, kind=PartnerKind.DHS)
+        """An officer of an agency (DHS) who registers, and processes at every site: sees
+        every record."""
+        return self.context_for(
+            Role.REGISTRAR, Role.PORT_OFFICER, kind=PartnerKind.DHS, sites=EVERY_SITE
+        )
 
     def context_for(
         self,
@@ -61,11 +66,16 @@ class Harness:
         kind: PartnerKind | None = None,
         organisation_id: str | None = None,
         shelter_id: str | None = None,
+        sites: Iterable[str] = (),
     ) -> dict[str, Any]:
         return {
             "gateway": self.gateway,
             "principal": principal(
-                *roles, kind=kind, organisation_id=organisation_id, shelter_id=shelter_id
+                *roles,
+                kind=kind,
+                organisation_id=organisation_id,
+                shelter_id=shelter_id,
+                sites=sites,
             ),
         }
 
@@ -74,16 +84,20 @@ class Harness:
         return {"gateway": self.gateway, "principal": ANONYMOUS}
 
     def token(
-        self, *roles: Role, kind: PartnerKind = PartnerKind.DHS, shelter_id: str | None = None
+        self,
+        *roles: Role,
+        kind: PartnerKind = PartnerKind.DHS,
+        shelter_id: str | None = None,
+        sites: Iterable[str] = (),
     ) -> tuple[str, str]:
-        """A real token for a new organisation of `kind` (running `shelter_id`):
-        (token, organisation id)."""
+        """A real token for a new organisation of `kind` (running `shelter_id`; a port
+        officer at `sites`): (token, organisation id)."""
         engine = self.gateway.service.engine
         organisation = create_organisation(
             engine, name=f"{kind} test", kind=kind, now=T0, shelter_id=shelter_id
         )
         token, _ = issue_token(
-            engine, organisation_id=organisation.id, roles=roles, name="test", now=T0
+            engine, organisation_id=organisation.id, roles=roles, name="test", now=T0, sites=sites
         )
         return token, organisation.id
 
@@ -134,6 +148,7 @@ def principal(
     kind: PartnerKind | None = PartnerKind.DHS,
     organisation_id: str | None = None,
     shelter_id: str | None = None,
+    sites: Iterable[str] = (),
 ) -> Principal:
     return Principal(
         token_id=f"token-{'-'.join(sorted(roles))}",
@@ -142,6 +157,7 @@ def principal(
         organisation_id=organisation_id or f"org-{kind}",
         organisation_kind=kind,
         shelter_id=shelter_id,
+        sites=frozenset(sites),
     )
 
 

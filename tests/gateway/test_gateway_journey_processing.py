@@ -65,7 +65,8 @@ query ($site: String) {
 
 
 def officer(harness: Harness) -> dict[str, Any]:
-    return harness.context_for(Role.PORT_OFFICER, kind=PartnerKind.DHS)
+    """A CBP officer at Brownsville, where these families are processed."""
+    return harness.context_for(Role.PORT_OFFICER, kind=PartnerKind.DHS, sites={"brownsville"})
 
 
 def prepared(fid: str, *statuses: tuple[str, str, str]) -> DocumentsPrepared:
@@ -421,10 +422,11 @@ async def test_a_family_already_in_the_us_is_processed_and_released_without_a_po
     unit = await harness.execute(
         "query ($id: ID!) { familyUnit(id: $id) { stage timeline { type } } }", id=fid
     )
+    # No port: its registrar (an agency) follows it, not the officers of any port.
     trip = await harness.execute(
         "query ($id: ID!) { itinerary(familyUnitId: $id) { booking { bookingId } checkedInAt"
         " processedAt release { destination court onParole } } }",
-        officer(harness),
+        harness.context_for(Role.REGISTRAR, kind=PartnerKind.DHS),
         id=fid,
     )
 

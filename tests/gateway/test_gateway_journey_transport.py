@@ -80,7 +80,10 @@ def operator(harness: Harness) -> dict[str, Any]:
 
 
 def officer(harness: Harness) -> dict[str, Any]:
-    return harness.context_for(Role.PORT_OFFICER, kind=PartnerKind.DHS)
+    """A CBP officer at both Rio Grande valley ports."""
+    return harness.context_for(
+        Role.PORT_OFFICER, kind=PartnerKind.DHS, sites={"brownsville", "hidalgo"}
+    )
 
 
 async def booked_family(harness: Harness, booking_id: str = "bk-1", **changes: Any) -> str:
@@ -255,8 +258,9 @@ async def test_check_in_of_a_family_not_scheduled_at_that_site_is_refused_unsent
     assert [e.message for e in elsewhere.errors or []] == [
         f"site: family {fid} is scheduled at 'brownsville', not 'hidalgo'"
     ]
+    # Default deny: a family at no site yet is at none of the officer's.
     assert [e.message for e in nowhere.errors or []] == [
-        f"familyUnitId: family {unbooked} is not on its way to any site (it has no booking)"
+        "not your site: no site is known for this family yet"
     ]
     assert harness.staged_commands() == []
 

@@ -100,7 +100,7 @@ async def test_the_registering_organisation_and_the_agencies_see_the_record(
         "registered it": harness.context_for(
             Role.HOTLINE_OPERATOR, kind=PartnerKind.HOTLINE, organisation_id=HOTLINE
         ),
-        "DOJ": harness.context_for(Role.PORT_OFFICER, kind=PartnerKind.DOJ),
+        "DOJ": harness.context_for(Role.PORT_OFFICER, kind=PartnerKind.DOJ, sites={"brownsville"}),
         "another hotline": harness.context_for(Role.HOTLINE_OPERATOR, kind=PartnerKind.HOTLINE),
         "a legal provider": harness.context_for(
             Role.LEGAL_PROVIDER, kind=PartnerKind.LEGAL_PROVIDER

@@ -2,7 +2,8 @@
 and carrying roles; and the first admin token.
 
 Default deny: an `Authorization` header with an unknown, revoked or malformed token is refused
-before anything executes. A request with no `Authorization` header at all is the anonymous
+before anything executes. A port officer's token names the sites it works at, and there is no
+port officer token without one. A request with no `Authorization` header at all is the anonymous
 principal, which only the public fields allow (app.py refuses anything else with a 401).
 """
 
@@ -51,6 +52,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _site_error(roles: Iterable[Role], sites: Iterable[str]) -> str | None:
+    """Least privilege at the ports: a port officer's token names at least one site, and only
+    a port officer's names any (no other role is limited by site)."""
+    port_officer, named = Role.PORT_OFFICER in set(roles), bool(set(sites))
+    if port_officer and not named:
+        return "sites: a port_officer token must name at least one site it works at"
+    if named and not port_officer:
+        return "sites: only a port_officer token names the sites it works at"
+    return None
+
+
 def issue_token(
     engine: Engine,
     *,
@@ -58,15 +70,22 @@ def issue_token(
     roles: Iterable[Role],
     name: str,
     now: dt.datetime,
+    sites: Iterable[str] = (),
 ) -> tuple[str, Token]:
-    """Store a new token's hash and return the token: the only time it is seen."""
+    """Store a new token's hash and return the token: the only time it is seen. Raises
+    ValueError for a port officer without a site (or sites without a port officer)."""
+    chosen, where = {Role(r) for r in roles}, sorted(set(sites))
+    refused = _site_error(chosen, where)
+    if refused:
+        raise ValueError(refused)
     token = secrets.token_urlsafe(32)
     row = Token(
         token_hash=hash_token(token),
         id=str(uuid.uuid4()),
         name=name,
         organisation_id=organisation_id,
-        roles=sorted(Role(r).value for r in roles),
+        roles=sorted(r.value for r in chosen),
+        sites=where,
         created_at=now,
     )
     with Session(engine, expire_on_commit=False) as session:
@@ -132,4 +151,5 @@ def authenticate(engine: Engine, authorization: object) -> Principal | None:
         organisation_id=organisation.id,
         organisation_kind=PartnerKind(organisation.kind),
         shelter_id=shelter_id,
+        sites=frozenset(row.sites),
     )

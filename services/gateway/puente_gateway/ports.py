@@ -1,10 +1,11 @@
 """Processing events in the read model: each member's documents and their status, the
 family's arrival, check-in, end of processing and release (each timestamped), what was not
-ready at check-in, overdue processing, the court, attorney access; and the reads of them."""
+ready at check-in, overdue processing, the court, attorney access; the reads of them; and
+the site that processes each family, which port officers are limited to (access.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from puente_runtime import Context
@@ -22,7 +23,7 @@ from puente_schemas.events import (
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from puente_gateway.tables import AttorneyAccessRow, DocumentRow, PortVisit
+from puente_gateway.tables import AttorneyAccessRow, DocumentRow, PortVisit, QueueEntry
 
 __all__ = [
     "READY",
@@ -30,6 +31,8 @@ __all__ = [
     "attorney_access",
     "documents",
     "not_ready",
+    "site_of",
+    "sites_of",
     "visit",
     "visits_at",
 ]
@@ -164,3 +167,24 @@ def attorney_access(session: Session, family_unit_id: str) -> Sequence[AttorneyA
     query = select(AttorneyAccessRow).where(AttorneyAccessRow.family_unit_id == family_unit_id)
     order = (col(AttorneyAccessRow.decided_at), col(AttorneyAccessRow.request_id))
     return session.exec(query.order_by(*order)).all()
+
+
+def site_of(session: Session, family_unit_id: str) -> str | None:
+    return sites_of(session, [family_unit_id]).get(family_unit_id)
+
+
+def sites_of(session: Session, family_unit_ids: Iterable[str]) -> dict[str, str]:
+    """The site that processes each family: the port it reached, else the site of its place
+    in line or appointment (a booking follows its appointment: the gateway parks it until
+    then). Families at no site yet are left out."""
+    wanted = set(family_unit_ids)
+    if not wanted:
+        return {}
+    lines = select(QueueEntry).where(
+        col(QueueEntry.family_unit_id).in_(wanted), col(QueueEntry.site).is_not(None)
+    )
+    visits = select(PortVisit).where(
+        col(PortVisit.family_unit_id).in_(wanted), col(PortVisit.site).is_not(None)
+    )
+    found = {row.family_unit_id: row.site for row in session.exec(lines) if row.site}
+    return found | {row.family_unit_id: row.site for row in session.exec(visits) if row.site}

@@ -22,7 +22,7 @@ from puente_schemas.events import (
 )
 from sqlmodel import Session, col, select
 
-from puente_gateway import sheltering
+from puente_gateway import ports, sheltering
 from puente_gateway.access import RecordAccess
 from puente_gateway.tables import CallbackRow, ExpediteRow, FamilyRecord
 
@@ -152,12 +152,13 @@ def apply(event: Event, ctx: Context) -> None:
         ctx.session.flush()
 
 
-def _access(record: FamilyRecord, shelter_id: str | None) -> RecordAccess:
+def _access(record: FamilyRecord, shelter_id: str | None, site: str | None) -> RecordAccess:
     return RecordAccess(
         family_unit_id=record.family_unit_id,
         organisation_id=record.organisation_id,
         consent=frozenset(PartnerKind(kind) for kind in record.consent),
         shelter_id=shelter_id,
+        site=site,
     )
 
 
@@ -165,7 +166,8 @@ def access(session: Session, family_unit_id: str) -> RecordAccess | None:
     record = session.get(FamilyRecord, family_unit_id)
     if record is None:
         return None
-    return _access(record, sheltering.assigned_shelter(session, family_unit_id))
+    shelter_id = sheltering.assigned_shelter(session, family_unit_id)
+    return _access(record, shelter_id, ports.site_of(session, family_unit_id))
 
 
 def access_many(session: Session, family_unit_ids: Iterable[str]) -> dict[str, RecordAccess]:
@@ -174,8 +176,10 @@ def access_many(session: Session, family_unit_ids: Iterable[str]) -> dict[str, R
         return {}
     query = select(FamilyRecord).where(col(FamilyRecord.family_unit_id).in_(wanted))
     shelters = sheltering.assigned_shelters(session, wanted)
+    sites = ports.sites_of(session, wanted)
     return {
-        r.family_unit_id: _access(r, shelters.get(r.family_unit_id)) for r in session.exec(query)
+        r.family_unit_id: _access(r, shelters.get(r.family_unit_id), sites.get(r.family_unit_id))
+        for r in session.exec(query)
     }
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "DOCUMENT_ROLES",
     "ISSUABLE",
     "LEGAL_ROLES",
+    "LIMITED_CASE_ROLES",
     "REGISTERING_ROLES",
     "Role",
 ]
@@ -52,6 +53,10 @@ CASE_ROLES = frozenset(
         Role.PORT_OFFICER,
     }
 )
+
+# Case roles limited to some families: a shelter follows the families coming to it, a port
+# officer the families at the sites its token names (access.py). The others follow any case.
+LIMITED_CASE_ROLES = frozenset({Role.SHELTER, Role.PORT_OFFICER})
 
 # Roles whose work needs legal history (A-numbers, case categories, legal actions). Shelters
 # and transport never see it (ARCHITECTURE.md, Security).

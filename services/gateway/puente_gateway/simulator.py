@@ -2,7 +2,9 @@
 families, a late vehicle or a missed pick-up), port officers record arrivals, finish
 processing and release families, hotline operators make their call-backs; each through the
 same commands a real partner would send, at the times the events planned (on the injected,
-maybe fast, clock). What they do is decided in fieldwork.py.
+maybe fast, clock). What they do is decided in fieldwork.py. It holds no token and does not
+go through GraphQL: it plays the port officers of every site, each acting only on the families
+its events send to that site, so the sites a port officer's token names do not apply to it.
 
 Planned actions are stored in the transaction of the event that planned them, with its trace
 context, so a restart loses none and the case's one trace continues through them. A failed

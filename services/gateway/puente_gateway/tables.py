@@ -3,8 +3,9 @@ the simulator's planned actions.
 
 Table names carry a `gateway_` prefix: every service's tables share one SQLModel metadata when
 the platform runs in one process. Datetimes are aware and come back in UTC (sqlmodel's
-UTCDateTime). Tables added after the first release have new names rather than new columns in
-old ones, so a `var/gateway.db` from before still opens (there are no migrations).
+UTCDateTime). There are no migrations: a database made before a column was added to one of
+these tables (e.g. `gateway_token.sites`) is refused at start, naming the missing columns
+(puente_runtime.storage.OutdatedSchema); delete it and start again.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Organisation(SQLModel, table=True):
 
 
 class Token(SQLModel, table=True):
-    """A bearer credential: only its SHA-256 is stored; `id` names it in the audit log."""
+    """A bearer credential: only its SHA-256 is stored; `id` names it in the audit log.
+    `sites`: where a port officer works, the only sites its `port_officer` role acts at."""
 
     __tablename__ = "gateway_token"
 
@@ -136,6 +138,7 @@ class Token(SQLModel, table=True):
     name: str
     organisation_id: str = Field(index=True)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    sites: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from puente_schemas.common import PartnerKind as Kind
+from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session
 from strawberry.types import Info
 
-from puente_gateway import audit, organisations, sheltering, tables
+from puente_gateway import audit, organisations, queueing, sheltering, tables
 from puente_gateway.api.permissions import engine, gateway
 from puente_gateway.api.types import PartnerKind, RoleName
 from puente_gateway.auth import issue_token, revoke_token
@@ -21,6 +23,10 @@ class TokenInfo:
     id: strawberry.ID
     name: str
     roles: list[RoleName]
+    sites: list[str] = strawberry.field(
+        description="Where a port officer works: its `port_officer` role acts on, and sees, "
+        "only the families at these sites."
+    )
     created_at: dt.datetime
     revoked_at: dt.datetime | None
 
@@ -54,6 +60,7 @@ def _token(row: tables.Token) -> TokenInfo:
         id=strawberry.ID(row.id),
         name=row.name,
         roles=[RoleName(r) for r in row.roles],
+        sites=list(row.sites),
         created_at=row.created_at,
         revoked_at=row.revoked_at,
     )
@@ -95,22 +102,42 @@ def create_organisation(
     return _organisation(row, shelter_id)
 
 
+def _check_sites(info: Info, sites: list[str]) -> None:
+    """Each site is one scheduling may name: published geography, or one it told us of."""
+    with Session(engine(info)) as session:
+        known = set(SITE_PLACES) | {row.id for row in queueing.sites(session)}
+    unknown = sorted(set(sites) - known)
+    if unknown:
+        noun = "site" if len(unknown) == 1 else "sites"
+        raise ValueError(f"sites: unknown {noun} {', '.join(repr(s) for s in unknown)}")
+
+
 def issue(
     info: Info,
     organisation_id: strawberry.ID,
     roles: list[RoleName],
     name: str = "",
+    sites: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description="Where a port officer works (site ids, as `sites` lists them): a "
+            "token with `PORT_OFFICER` must name at least one, other tokens none."
+        ),
+    ] = None,
 ) -> IssuedToken:
     if organisations.organisation(engine(info), organisation_id) is None:
         raise ValueError(f"unknown organisation '{organisation_id}'")
     if not roles:
         raise ValueError("a token needs at least one role")
+    where = [site.strip() for site in sites or []]
+    _check_sites(info, where)
     token, row = issue_token(
         engine(info),
         organisation_id=organisation_id,
         roles=[Role(r.value) for r in roles],
         name=name.strip() or "token",
         now=gateway(info).clock.now(),
+        sites=where,
     )
     return IssuedToken(token=token, info=_token(row), organisation_id=organisation_id)
 

@@ -16,15 +16,15 @@ from puente_schemas import commands, common
 from sqlmodel import Session
 from strawberry.types import Info
 
-from puente_gateway import codes, projection, records, sheltering
+from puente_gateway import codes, projection, records
 from puente_gateway.access import (
     Principal,
     RecordAccess,
+    limited,
     may_follow,
     may_register,
     may_see_event,
     may_see_record,
-    shelter_only,
 )
 from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
@@ -297,7 +297,8 @@ async def family_events(
     info: Info, family_unit_id: strawberry.ID | None = None, after: str | None = None
 ) -> AsyncGenerator[FamilyEvent, None]:
     """Everything after `after`, then live: replayed from the read model, never twice. A
-    shelter sees the journey's steps of the families coming to it."""
+    shelter sees the journey's steps of the families coming to it, a port officer the
+    families at its sites."""
     gateway_ = gateway(info)
     caller = principal(info)
     assert caller is not None
@@ -308,13 +309,9 @@ async def family_events(
     with gateway_.hub.listen() as queue:
         with Session(gateway_.service.engine) as session:
             missed = projection.entries_after(session, last, family_unit_id)
-            if shelter_only(caller):
-                coming = _coming_to(session, caller)
-                missed = [
-                    e
-                    for e in missed
-                    if e.family_unit_id in coming and may_see_event(caller, e.type)
-                ]
+            if limited(caller):
+                followed = _followed(session, missed)
+                missed = [e for e in missed if _visible(caller, followed, e)]
         for entry in missed:
             last = entry.cursor
             yield _family_event(entry)
@@ -324,24 +321,24 @@ async def family_events(
                 continue
             if family_unit_id is not None and entry.family_unit_id != family_unit_id:
                 continue
-            if shelter_only(caller):
+            if limited(caller):
                 with Session(gateway_.service.engine) as session:
-                    if not _visible(session, caller, entry):
-                        continue
+                    followed = _followed(session, [entry])
+                if not _visible(caller, followed, entry):
+                    continue
             last = entry.cursor
             yield _family_event(entry)
 
 
-def _coming_to(session: Session, caller: Principal) -> set[str]:
-    """The families coming to the shelter the caller's organisation runs."""
-    return sheltering.families_at(session, caller.shelter_id) if caller.shelter_id else set()
+def _followed(session: Session, entries: list[Entry]) -> dict[str, RecordAccess]:
+    return records.access_many(session, {e.family_unit_id for e in entries if e.family_unit_id})
 
 
-def _visible(session: Session, caller: Principal, entry: Entry) -> bool:
-    """A live entry, for a shelter: a journey step of a family coming to it now."""
+def _visible(caller: Principal, followed: dict[str, RecordAccess], entry: Entry) -> bool:
+    """An entry, for a caller limited to some families (a shelter, a port officer): one it
+    may see, of a family it follows now (access.may_follow)."""
     return (
         entry.family_unit_id is not None
         and may_see_event(caller, entry.type)
-        and caller.shelter_id is not None
-        and sheltering.assigned_shelter(session, entry.family_unit_id) == caller.shelter_id
+        and may_follow(caller, followed.get(entry.family_unit_id))
     )

@@ -3,7 +3,8 @@ ready, the end of processing and the release (port officers), what the release s
 attorney access (the attorney of record). Processing times are in timings.py.
 
 Document kinds tell the legal action a case needs, so documents are for legal roles and,
-per family, for an organisation that may see its record; every such read is audited.
+per family, for an organisation that may see its record; every such read is audited. A port
+officer acts on, and sees, only the families at the sites its token names (access.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from sqlmodel import Session
 from strawberry.types import Info
 
 from puente_gateway import ports, records
-from puente_gateway.access import RecordAccess, may_see_record, own_client
+from puente_gateway.access import (
+    RecordAccess,
+    may_see_record,
+    own_client,
+    site_refusal,
+    works_at,
+)
 from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
     MaySeeLegalHistory,
@@ -30,7 +37,6 @@ from puente_gateway.api.permissions import (
 )
 from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
-from puente_gateway.roles import Role
 from puente_gateway.tables import DocumentRow, PortVisit
 
 
@@ -175,12 +181,31 @@ class ArrivalWithDocumentsNotReady:
     released_at: dt.datetime | None
 
 
+def require_site(info: Info, site: str | None) -> None:
+    """A port officer works only at the sites its token names: anything else is refused,
+    naming the site, before anything is read or sent."""
+    caller = principal(info)
+    assert caller is not None
+    refused = site_refusal(caller, site)
+    if refused:
+        raise refuse(refused)
+
+
+def require_family_site(info: Info, family_unit_id: str) -> None:
+    """The family is processed at a site the port officer works at (ports.site_of)."""
+    with Session(engine(info)) as session:
+        site = ports.site_of(session, family_unit_id)
+    require_site(info, site)
+
+
 def arrivals_with_documents_not_ready(
     info: Info, site: str, include_released: bool = False
 ) -> list[ArrivalWithDocumentsNotReady]:
-    """The port's dashboard: families at `site` that arrived with a document not ready."""
+    """The port's dashboard: families at `site` (one the officer works at) that arrived with
+    a document not ready."""
     caller = principal(info)
     assert caller is not None
+    require_site(info, site)
     found = []
     with Session(engine(info)) as session:
         for visit in ports.visits_at(session, site):
@@ -207,6 +232,7 @@ def _arrival(visit: PortVisit, pending: Sequence[DocumentRow]) -> ArrivalWithDoc
 
 
 async def complete_processing(info: Info, family_unit_id: strawberry.ID) -> CommandAnswer:
+    require_family_site(info, family_unit_id)
     command = commands.CompleteProcessing(family_unit_id=family_unit_id)
     answer, _ = await send(info, command, accepted=frozenset({"processed"}))
     return answer
@@ -216,6 +242,7 @@ async def release_family(
     info: Info, family_unit_id: strawberry.ID, destination: str | None = None
 ) -> CommandAnswer:
     """Released on parole to the shelter holding beds, or to `destination` (a sponsor)."""
+    require_family_site(info, family_unit_id)
     command = commands.ReleaseFamily(
         family_unit_id=family_unit_id, destination=(destination or "").strip() or None
     )
@@ -233,15 +260,16 @@ class AttorneyAccessDecision:
 
 
 def attorney_access(info: Info, family_unit_id: strawberry.ID) -> list[AttorneyAccessDecision]:
-    """For port officers of an organisation that may see the family's record (they let the
-    attorney in), and for a legal provider, its own requests."""
+    """For port officers at the family's site, of an organisation that may see its record
+    (they let the attorney in), and for a legal provider, its own requests."""
     caller = principal(info)
     assert caller is not None
     with Session(engine(info)) as session:
-        allowed = Role.PORT_OFFICER in caller.roles and may_see_record(
-            caller, records.access(session, family_unit_id)
-        )
+        record = records.access(session, family_unit_id)
         rows = ports.attorney_access(session, family_unit_id)
+    allowed = (
+        record is not None and works_at(caller, record.site) and may_see_record(caller, record)
+    )
     if not allowed:
         rows = [r for r in rows if r.attorney_organisation_id == caller.organisation_id]
     return [

@@ -1,6 +1,6 @@
 """Processing times per site: check-in to end of processing to release, per family and as
 average, median and maximum, against the site's target (timing.py), and the families over it.
-Ids and times only: for port officers and analysts."""
+Ids and times only: for analysts, every site; for port officers, the sites they work at."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from sqlmodel import Session
 from strawberry.types import Info
 
 from puente_gateway import ports, timing
-from puente_gateway.api.permissions import engine, gateway
+from puente_gateway.access import Principal, works_at
+from puente_gateway.api.permissions import engine, gateway, principal
+from puente_gateway.api.ports import require_site
+from puente_gateway.roles import Role
 from puente_gateway.tables import PortVisit
 
 
@@ -116,14 +119,24 @@ def _site_times(site: str, visits: Sequence[PortVisit], now: dt.datetime) -> Pro
     )
 
 
+def _sees(caller: Principal, site: str) -> bool:
+    """An analyst sees every site's aggregates; a port officer those of its sites."""
+    return Role.ANALYST in caller.roles or works_at(caller, site)
+
+
 def processing_times(info: Info, site: str | None = None) -> list[ProcessingTimes]:
     """Per site (one, or every site where families checked in), by check-in time."""
+    caller = principal(info)
+    assert caller is not None
     with Session(engine(info)) as session:
         visits = ports.visits_at(session, site)
     if site is not None and site not in SITE_PLACES and not visits:
         raise ValueError(f"site: unknown site '{site}'")
+    if site is not None and not _sees(caller, site):
+        require_site(info, site)
     by_site: dict[str, list[PortVisit]] = {site: []} if site is not None else {}
     for visit in visits:
         by_site.setdefault(visit.site or "", []).append(visit)
     now = gateway(info).clock.now()
-    return [_site_times(name, by_site[name], now) for name in sorted(by_site)]
+    chosen = sorted(name for name in by_site if _sees(caller, name))
+    return [_site_times(name, by_site[name], now) for name in chosen]

@@ -1,7 +1,8 @@
 """Transport: bookings by route and day for the transport operator (what the journey needs:
 size, pick-up, documents; never a name or legal history), a family's itinerary, and the
 field's reports: departure, delay, missed pick-up (transport operator), check-in at the port
-(port officer). A report the gateway can tell is wrong is refused before anything is sent.
+(port officer, at the sites its token names). A report the gateway can tell is wrong is
+refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from strawberry.types import Info
 from puente_gateway import ports, travel
 from puente_gateway.api.families import require_follow
 from puente_gateway.api.permissions import engine
-from puente_gateway.api.ports import Release, release_of
+from puente_gateway.api.ports import Release, release_of, require_family_site, require_site
 from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.tables import BookingRow
@@ -207,7 +208,10 @@ def _booking_to(info: Info, family_unit_id: str, site: str) -> BookingRow:
 
 
 async def check_in(info: Info, family_unit_id: strawberry.ID, site: str) -> CommandAnswer:
-    """The port officer records the family's arrival at the site of its booking."""
+    """The port officer records the family's arrival at the site of its booking: a site it
+    works at, where the family is expected."""
+    require_family_site(info, family_unit_id)
+    require_site(info, site)
     row = _booking_to(info, family_unit_id, site)
     command = commands.RecordArrival(
         family_unit_id=family_unit_id, booking_id=row.booking_id, site=site
