@@ -3,30 +3,30 @@ Docker engine answers) in testcontainers. Without them the tier is skipped, exce
 servers are required (`CI` set or `PUENTE_REQUIRE_SERVERS=1`): there it fails.
 
   PUENTE_TEST_KAFKA     bootstrap of a running broker (default 127.0.0.1:9092)
-  PUENTE_TEST_POSTGRES  URL of a running server (default postgresql://postgres:puente@
-                        127.0.0.1:5432/postgres); each test gets databases of its own
+  PUENTE_TEST_POSTGRES  URL of a running server (tests/servers.py, shared with tests/postgres)
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypeVar
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from tests.kafka import broker
 from tests.kafka.broker import Offsets, Tap
 from tests.kafka.processes import SERVICES, Platform, Subscriptions, subscriptions
+from tests.servers import docker_available as _docker_available
+from tests.servers import pg_url, throwaway_databases
+from tests.servers import unavailable as _unavailable
+
+__all__ = ["pg_url"]  # a fixture defined in tests/servers.py, offered to this tier
 
 T = TypeVar("T")
 
@@ -37,33 +37,11 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI") or os.environ.get("PUENTE_REQUIRE_SERVERS") == "1":
-        pytest.fail(f"{reason} (required here: CI or PUENTE_REQUIRE_SERVERS=1)", pytrace=False)
-    pytest.skip(reason)
-
-
 def _reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1.0):
             return True
     except OSError:
-        return False
-
-
-def _docker_available() -> bool:
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    if host.startswith("unix://") and not Path(host.removeprefix("unix://")).exists():
-        return False
-    try:
-        import docker
-        from docker.errors import DockerException
-    except ImportError:
-        return False
-    try:
-        with contextlib.closing(docker.from_env()) as client:
-            return bool(client.ping())
-    except (DockerException, OSError):
         return False
 
 
@@ -89,32 +67,6 @@ def kafka_bootstrap() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    url = os.environ.get(
-        "PUENTE_TEST_POSTGRES", "postgresql://postgres:puente@127.0.0.1:5432/postgres"
-    )
-    container = None
-    try:
-        psycopg.connect(url, connect_timeout=3).close()
-    except psycopg.OperationalError as error:
-        if not _docker_available():
-            _unavailable(
-                f"no PostgreSQL at {urlsplit(url).hostname}:{urlsplit(url).port} "
-                f"({type(error).__name__}) and no Docker engine for testcontainers; "
-                "start one with `deploy/postgres/pg.sh up`"
-            )
-        from testcontainers.community.postgres import PostgresContainer
-
-        container = PostgresContainer(
-            "postgres:16-alpine", username="postgres", password="puente", dbname="postgres"
-        ).start()
-        url = container.get_connection_url(driver=None)
-    yield url
-    if container is not None:
-        container.stop()
-
-
-@pytest.fixture(scope="session")
 def service_subscriptions(tmp_path_factory: pytest.TempPathFactory) -> Subscriptions:
     return subscriptions(tmp_path_factory.mktemp("subscriptions"))
 
@@ -123,18 +75,8 @@ def service_subscriptions(tmp_path_factory: pytest.TempPathFactory) -> Subscript
 def databases(pg_url: str) -> Iterator[str]:
     """Fresh databases `puente_t<random>_<service>`, one per service, dropped afterwards;
     yields the URL template with `{service}` that `Settings.database_for` fills in."""
-    prefix = f"puente_t{secrets.token_hex(4)}"
-    names = [f"{prefix}_{service}" for service in SERVICES]
-    with psycopg.connect(pg_url, autocommit=True) as connection:
-        for name in names:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    parts = urlsplit(pg_url)
-    yield urlunsplit(parts._replace(path=f"/{prefix}_{{service}}"))
-    with psycopg.connect(pg_url, autocommit=True) as connection:
-        for name in names:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with throwaway_databases(pg_url, SERVICES) as template:
+        yield template
 
 
 @pytest.fixture

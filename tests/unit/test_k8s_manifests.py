@@ -203,15 +203,40 @@ def test_probes_ask_health_and_ready_where_the_service_answers(
         assert (host, port) in answering and asked == path, (name, probe)
 
 
+# How many pods of each service may share its database (deploy/k8s/README.md says why):
+# transport and processing lock seats and beds, and timed runs take turns (tests/postgres);
+# registration books call-backs and notifications sends policy notices without a lock;
+# scheduling keeps its plan in memory; gateway replicas would split its consumer group.
+REPLICAS = {
+    "registration": 1,
+    "scheduling": 1,
+    "transport": 2,
+    "processing": 2,
+    "notifications": 1,
+    "gateway": 1,
+}
+
+
 @pytest.mark.parametrize("name", DEPLOYMENTS)
-def test_no_service_runs_two_pods_on_one_database_yet(name: str) -> None:
-    """Scheduling keeps its plan in memory; transport and processing check seats and beds
-    without a lock; sweeps and relays run in every replica; gateway replicas would split its
-    consumer group (deploy/k8s/README.md). Raise a count only with the code that allows it,
-    and change this test with it. Recreate, because a rolling update runs two pods at once."""
+def test_only_services_safe_side_by_side_run_several_pods(name: str) -> None:
+    """Raise a count only with the code that allows it, and change REPLICAS with it. A
+    service of one replica is recreated on upgrade (a rolling update would run two pods at
+    once); one of several rolls, never below its count, and a drain leaves one running."""
     spec = of_kind("Deployment")[name]["spec"]
-    assert spec["replicas"] == 1
-    assert spec["strategy"]["type"] == "Recreate"
+    assert spec["replicas"] == REPLICAS[name]
+    budgets = [
+        budget["spec"]
+        for budget in of_kind("PodDisruptionBudget").values()
+        if budget["spec"]["selector"]["matchLabels"].items()
+        <= spec["template"]["metadata"]["labels"].items()
+    ]
+    if REPLICAS[name] == 1:
+        assert spec["strategy"]["type"] == "Recreate"
+        assert budgets == []
+    else:
+        assert spec["strategy"]["type"] == "RollingUpdate"
+        assert spec["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+        assert [budget["maxUnavailable"] for budget in budgets] == [1]
 
 
 @pytest.mark.parametrize("name", DEPLOYMENTS)

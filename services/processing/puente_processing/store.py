@@ -78,9 +78,21 @@ def as_shelter(row: ShelterRow, held: int) -> Shelter:
     return Shelter(row.id, row.name, place, row.beds, tuple(json.loads(row.services)), held)
 
 
+def lock_shelters(session: Session) -> Sequence[ShelterRow]:
+    """Every shelter row, locked until commit: replicas that hold beds, or tell how many are
+    free, do it one after another, each reading what the one before committed, so two never
+    fill a shelter's last beds. All rows in id order, before any pending change is written
+    (a capacity change would lock its one row first), so two replicas never deadlock over
+    shelters."""
+    query = select(ShelterRow).order_by(col(ShelterRow.id)).with_for_update()
+    with session.no_autoflush:
+        return session.exec(query).all()
+
+
 def shelters(session: Session) -> list[Shelter]:
+    """Every shelter with its beds free, to choose one (the rows locked until commit)."""
+    rows = lock_shelters(session)
     held = held_beds(session)
-    rows = session.exec(select(ShelterRow).order_by(col(ShelterRow.id))).all()
     return [as_shelter(row, held.get(row.id, 0)) for row in rows]
 
 
@@ -90,6 +102,9 @@ def shelter(session: Session, shelter_id: str) -> Shelter | None:
 
 
 def shelter_updated(session: Session, shelter_id: str) -> ShelterUpdated:
+    """The shelter's beds as they stand after this change and every one committed before
+    (the rows locked, so another replica's change cannot land in between unseen)."""
+    lock_shelters(session)
     current = shelter(session, shelter_id)
     assert current is not None, shelter_id
     return ShelterUpdated(

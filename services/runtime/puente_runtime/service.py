@@ -20,7 +20,7 @@ from puente_runtime.clock import Clock
 from puente_runtime.consumer import Consumer, Handlers, describe
 from puente_runtime.outbox import Contract, Relay, envelope_for, stage, subject_of
 from puente_runtime.settings import Settings
-from puente_runtime.storage import OutboxRow, make_engine
+from puente_runtime.storage import OutboxRow, make_engine, try_lock
 from puente_runtime.tracing import extract, make_tracer
 
 # Clock-driven work: given the open session and the time, change state and return events.
@@ -95,6 +95,7 @@ class Service:
 
         Each run is one transaction: the state `work` changes and the events it returns are
         committed together (outbox), so a crash repeats a run and never half-applies one.
+        Runs of the same work in several replicas never overlap (`run_now`).
         """
 
         async def loop() -> None:
@@ -110,8 +111,14 @@ class Service:
         self.also_run(loop)
 
     def run_now(self, work: Timed) -> list[Envelope]:
-        """One run of timed `work` (what `every` does each period; tests call it directly)."""
+        """One run of timed `work` (what `every` does each period; tests call it directly).
+
+        Every replica of the service runs it; a run skips (returns nothing) while another
+        replica's run of the same work is under way, so two never make the same change.
+        """
         with Session(self.engine) as session:
+            if not try_lock(session, f"{self.name} timed {work.__name__}"):
+                return []
             contracts = list(work(session, self.clock.now()))
             envelopes = [self._continue(session, c, work.__name__) for c in contracts]
             session.commit()

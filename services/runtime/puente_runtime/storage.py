@@ -1,12 +1,14 @@
-"""Database engines and the two tables every service has: the outbox and the inbox."""
+"""Database engines, the two tables every service has (the outbox and the inbox), and the
+locks that keep replicas of a service from deciding the same thing at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, Table, event, inspect
-from sqlmodel import Field, SQLModel, create_engine
+from sqlalchemy import Engine, Table, event, inspect, text
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 from puente_runtime.parking import ParkedRow
 
@@ -62,6 +64,39 @@ def _refuse_older_schema(engine: Engine, tables: Sequence[Table]) -> None:
                 "made by an older Puente; delete it (SQLite under var/, or the PostgreSQL "
                 "database) and start again"
             )
+
+
+def lock(session: Session, name: str) -> None:
+    """Wait for the lock called `name` and hold it until the session's transaction ends, so
+    replicas of a service that take it decide one after another, each reading what the one
+    before committed. On PostgreSQL a transaction-level advisory lock; on SQLite nothing is
+    needed: a service on SQLite is one process, whose handlers and timed runs take turns."""
+    if _shared(session):
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(name)}
+        )
+
+
+def try_lock(session: Session, name: str) -> bool:
+    """Take the lock called `name` until the transaction ends if no other transaction holds
+    it, and say whether it was taken (always on SQLite: one process)."""
+    if not _shared(session):
+        return True
+    taken = session.connection().execute(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _lock_key(name)}
+    )
+    return bool(taken.scalar_one())
+
+
+def _shared(session: Session) -> bool:
+    """The database may be shared by several replicas (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _lock_key(name: str) -> int:
+    """A stable signed 64-bit key for `name` (Python's hash() differs between processes)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:

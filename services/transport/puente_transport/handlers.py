@@ -10,6 +10,7 @@ import uuid
 from functools import partial
 
 from puente_runtime import Context, Handlers
+from puente_runtime.storage import lock
 from puente_schemas.commands import RecordArrival, RecordDeparture, ReportDelay, ReportMissedPickup
 from puente_schemas.events import (
     BookingCancelled,
@@ -85,8 +86,12 @@ def _already_answered(ctx: Context, event: Scheduled | Rescheduled) -> bool:
 
 
 def _plan(ctx: Context, request: domain.Request, routes: Routes) -> domain.Booking:
-    """Book against the seats families hold on the route's vehicles that could take it."""
+    """Book against the seats families hold on the route's vehicles that could take it.
+
+    Replicas book one route at a time (a lock held until commit), so the seats read are
+    the seats held: two families booked at once cannot both take a vehicle's last seat."""
     route = domain.route_for(request, routes)
+    lock(ctx.session, f"transport route {route.id}")
     now = ctx.clock.now()
     earliest, latest = domain.search_window(request, route)
     query = select(BookingRow.family_unit_id, BookingRow.vehicle_id, BookingRow.seats).where(
