@@ -2,29 +2,36 @@
 # Distributed run without Docker: each service its own process on the local Kafka and
 # PostgreSQL (`make up` starts those first). Logs and pids under var/.
 #   deploy/local/services.sh up|down|status
+# Also read: PUENTE_VAR, PUENTE_PG or PUENTE_DATABASE_URL (with `{service}`), PUENTE_HEALTH_BASE
+# (first of six health ports, 8101), and every PUENTE_* setting (README), e.g. the gateway's port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${PUENTE_VAR:-$PWD/var}
 PG=${PUENTE_PG:-postgresql://postgres:puente@127.0.0.1:5432}
+DATABASES=${PUENTE_DATABASE_URL:-"$PG/puente_{service}"} # `{service}`: one database each
+HEALTH_BASE=${PUENTE_HEALTH_BASE:-8101}
 SERVICES=(registration scheduling transport processing notifications gateway)
 # An accelerated clock (PUENTE_CLOCK_SPEED) must be shared: one epoch for every process.
 export PUENTE_CLOCK_EPOCH=${PUENTE_CLOCK_EPOCH:-$(date +%s)}
 mkdir -p "$VAR/log" "$VAR/run"
 
-health_port() { # a fixed port per service: 8101..8106
+health_port() { # a fixed port per service: 8101..8106 unless PUENTE_HEALTH_BASE moves them
   local i
   for i in "${!SERVICES[@]}"; do
-    if [[ ${SERVICES[$i]} == "$1" ]]; then echo $((8101 + i)); return; fi
+    if [[ ${SERVICES[$i]} == "$1" ]]; then echo $((HEALTH_BASE + i)); return; fi
   done
   return 1
 }
 
-create_database() {
-  .venv/bin/python - "$PG" "puente_$1" <<'PY'
+create_database() { # the service's database, if it does not exist yet
+  .venv/bin/python - "${DATABASES//\{service\}/$1}" <<'PY'
 import sys, psycopg
-with psycopg.connect(f"{sys.argv[1]}/postgres", autocommit=True) as db:
-    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sys.argv[2],)).fetchone():
-        db.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+from urllib.parse import urlsplit, urlunsplit
+url = urlsplit(sys.argv[1])
+name = url.path.lstrip("/")
+with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
+    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+        db.execute(f'CREATE DATABASE "{name}"')
 PY
 }
 
@@ -35,7 +42,7 @@ up() {
     if [[ -f $pid ]] && kill -0 "$(cat "$pid")" 2>/dev/null; then continue; fi
     create_database "$name"
     PUENTE_BUS=kafka PUENTE_VAR_DIR="$VAR" PUENTE_HEALTH_PORT="$(health_port "$name")" \
-      PUENTE_DATABASE_URL="$PG/puente_{service}" PUENTE_OTEL_EXPORTER=${PUENTE_OTEL_EXPORTER:-file} \
+      PUENTE_DATABASE_URL="$DATABASES" PUENTE_OTEL_EXPORTER=${PUENTE_OTEL_EXPORTER:-file} \
       nohup .venv/bin/python -m "puente_$name" >"$VAR/log/$name.log" 2>&1 &
     echo $! >"$pid"
   done
@@ -47,7 +54,7 @@ up() {
     done
     curl -fs "http://127.0.0.1:$port/ready" >/dev/null || { echo "$name not ready: see $VAR/log/$name.log"; exit 1; }
   done
-  echo "all six services ready; GraphQL at http://127.0.0.1:8000/graphql"
+  echo "all six services ready; GraphQL at http://127.0.0.1:${PUENTE_GATEWAY_PORT:-8000}/graphql"
   echo "admin token: $(cat "$VAR/admin.token")"
 }
 
