@@ -179,7 +179,7 @@ class FairQueue(RuleBasedStateMachine):
 
     @invariant()
     def the_fairness_audit_is_empty(self):
-        assert fairness.inversions(audited(self.plan)) == []
+        assert fairness.inversions(self.plan.audited()) == []
 
     @invariant()
     def a_moved_family_keeps_its_place_in_line(self):
@@ -256,25 +256,6 @@ class FairQueue(RuleBasedStateMachine):
             self.moves.append(Move(family.id, family.site, family.queued_at, frozenset(behind)))
 
 
-def audited(plan: domain.Plan) -> list[fairness.Appointment]:
-    """The plan's appointments as its published events show them to an auditor."""
-    return [
-        fairness.Appointment(
-            appointment_id=f.appointment.id,
-            family_unit_id=f.id,
-            site=f.appointment.site,
-            day=f.appointment.day,
-            decided_at=f.appointment.decided_at,
-            earliest_enrollment=f.earliest_enrollment,
-            registered_at=f.registered_at,
-            expedite_granted_at=f.expedite_granted_at,
-            queued_at=f.queued_at,
-        )
-        for f in plan.scheduled()
-        if f.appointment is not None
-    ]
-
-
 FairQueue.TestCase.settings = settings(max_examples=150, stateful_step_count=60, deadline=None)
 TestFairQueue = FairQueue.TestCase
 
@@ -303,5 +284,5 @@ def test_the_audit_finds_what_a_planner_that_ignores_the_order_would_do():
             site="laredo",
         )
         plan.book(arrival.family_unit_id, "laredo", first_day + dt.timedelta(days=index), now=START)
-    found = fairness.inversions(audited(plan))
+    found = fairness.inversions(plan.audited())
     assert [(i.ahead.family_unit_id, i.behind.family_unit_id) for i in found] == [("f1", "f0")]

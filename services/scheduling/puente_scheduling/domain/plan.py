@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from puente_schemas import fairness
 from puente_schemas.common import FieldError, PolicyChanges
 
 from puente_scheduling.domain.changes import Changes, FamilyChange
@@ -86,6 +87,24 @@ class Plan:
 
     def scheduled(self) -> Iterator[Family]:
         return (f for f in self.families.values() if f.appointment is not None)
+
+    def audited(self) -> list[fairness.Appointment]:
+        """The appointments as the published events show them to an auditor."""
+        return [
+            fairness.Appointment(
+                appointment_id=f.appointment.id,
+                family_unit_id=f.id,
+                site=f.appointment.site,
+                day=f.appointment.day,
+                decided_at=f.appointment.decided_at,
+                earliest_enrollment=f.earliest_enrollment,
+                registered_at=f.registered_at,
+                expedite_granted_at=f.expedite_granted_at,
+                queued_at=f.queued_at,
+            )
+            for f in self.families.values()
+            if f.appointment is not None
+        ]
 
     # Operations --------------------------------------------------------------------------
 
