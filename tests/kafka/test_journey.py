@@ -45,7 +45,10 @@ async def test_family_reaches_released(platform: Platform, tap: Tap) -> None:
     counts = Counter(r.short_type for r in on_topics)
     assert {step: counts[step] for step in ONCE} == dict.fromkeys(ONCE, 1)
     assert counts["notice-delivered"] == NOTICES and counts["documents-prepared"] >= 1
-    assert set(counts) == {*ONCE, "notice-delivered", "documents-prepared"}
+    # 4 hours of processing last 0.7 s at 20,000x: a loaded machine may deliver the officer's
+    # "done" after the target, and `processing-overdue` is then right. Nothing else may appear.
+    extra = set(counts) - {*ONCE, "notice-delivered", "documents-prepared"}
+    assert extra <= {"processing-overdue"}, extra
 
     cursors = [int(e["cursor"]) for e in live]
     assert cursors == sorted(set(cursors))

@@ -57,7 +57,11 @@ async def test_a_family_with_a_child_never_in_mpp_reaches_released(platform):
     counts = events_for(bus, family)
     assert {step: counts[step] for step in JOURNEY} == dict.fromkeys(JOURNEY, 1)
     assert counts["documents-prepared"] >= 1  # one per moment documents came ready
-    assert set(counts) == {*JOURNEY, "documents-prepared", "notice-delivered"}
+    # At 100,000x, 4 hours of processing last 0.14 s: on a loaded machine the officer's
+    # "done" can come after the target, and `processing-overdue` is then right (its own tests
+    # are in test_processing.py). Nothing else may appear.
+    extra = set(counts) - {*JOURNEY, "documents-prepared", "notice-delivered"}
+    assert extra <= {"processing-overdue"}, extra
     released_event = next(
         Envelope.from_kafka(m.headers, m.value)
         for m in bus.read("puente.processing.events")
