@@ -204,11 +204,12 @@ def test_probes_ask_health_and_ready_where_the_service_answers(
 
 
 # How many pods of each service may share its database (deploy/k8s/README.md says why):
-# transport and processing lock seats and beds, and timed runs take turns (tests/postgres);
-# registration books call-backs and notifications sends policy notices without a lock;
-# scheduling keeps its plan in memory; gateway replicas would split its consumer group.
+# registration, transport and processing lock call-backs, people, seats and beds, and timed
+# runs take turns (tests/postgres); notifications parks messages that wait for their cause,
+# and parking is not yet safe across replicas; scheduling keeps its plan in memory; gateway
+# replicas would split its consumer group.
 REPLICAS = {
-    "registration": 1,
+    "registration": 2,
     "scheduling": 1,
     "transport": 2,
     "processing": 2,

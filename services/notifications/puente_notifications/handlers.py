@@ -1,5 +1,11 @@
 """Notifications' message handlers: every notice is stored in the recipient's inbox, and
-announced policies take effect on time."""
+announced policies take effect on time.
+
+Replicas share the database. Announcing a policy (which reads the shelters known) and
+meeting a new shelter (which reads the policies announced) take one lock, held until commit
+(`puente_runtime.storage.lock`): each reads what the other committed, so a shelter that
+appears while a policy is announced still hears of it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import uuid
 from functools import partial
 
 from puente_runtime import Context, Handlers, NotYet
+from puente_runtime.storage import lock
 from puente_schemas.commands import AnnouncePolicy
 from puente_schemas.common import FieldError, PolicyChanges
 from puente_schemas.events import (
@@ -26,6 +33,9 @@ from sqlmodel import Session, col, select
 
 from puente_notifications import domain
 from puente_notifications.tables import FamilyNeedsRow, NoticeRow, PolicyRow, ShelterRow
+
+# Held while policies are announced to the shelters known, or a new shelter told of them.
+POLICY_NOTICES = "notifications policy notices"
 
 
 def remember_needs(event: Registered, ctx: Context) -> list[Event]:
@@ -72,6 +82,7 @@ def remember_shelter(event: ShelterUpdated, ctx: Context) -> list[Event]:
     ctx.session.merge(ShelterRow(id=event.shelter.id, name=event.shelter.name))
     if known:
         return []
+    lock(ctx.session, POLICY_NOTICES)
     upcoming = ctx.session.exec(select(PolicyRow).where(col(PolicyRow.effective).is_(False)))
     return [
         _deliver(
@@ -93,6 +104,7 @@ def announce_policy(command: AnnouncePolicy, ctx: Context, *, notice: dt.timedel
         now=now,
         notice=notice,
     )
+    lock(ctx.session, POLICY_NOTICES)
     if ctx.session.get(PolicyRow, command.policy_id) is not None:
         errors.append(FieldError(field="policy_id", message="is already announced"))
     if errors:

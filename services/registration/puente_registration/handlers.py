@@ -39,7 +39,7 @@ from puente_schemas.events import (
 from sqlmodel import Session
 
 from puente_registration import callbacks, domain, duplicates, expedites, store
-from puente_registration.tables import CallbackRow, ExpediteRow, FamilyRow
+from puente_registration.tables import ExpediteRow, FamilyRow
 
 COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
 RELEASED = "released"
@@ -139,7 +139,7 @@ def update_location(command: UpdateLocation, ctx: Context) -> list[Event]:
 
 
 def record_callback(command: RecordCallback, ctx: Context) -> list[Event]:
-    callback = ctx.session.get(CallbackRow, command.callback_id)
+    callback = store.callback(ctx.session, command.callback_id)
     if callback is None or callback.family_unit_id != command.family_unit_id:
         return [_rejected(command, [_unknown("callback_id", "call-back")])]
     errors = callbacks.record_errors(

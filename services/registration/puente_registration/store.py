@@ -1,4 +1,13 @@
-"""Reading and writing registration's tables: what the handlers and the call-back loop share."""
+"""Reading and writing registration's tables: what the handlers and the call-back loop share.
+
+Replicas of the service share the database. A read that a decision rests on first takes the
+lock of what it decides about (`puente_runtime.storage.lock`, held until commit), so two
+replicas deciding about the same thing take turns, each reading what the one before committed:
+the hotline's calls (one lock: every call-back competes for the same operators), and a
+person's A-number and birth date (the scopes of an A-number already registered and of a
+likely duplicate). A transaction takes them in one order (A-numbers, then birth dates, each
+sorted, then call-backs), so two never wait for each other in a circle.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable
 
+from puente_runtime.storage import lock
 from puente_schemas.common import Channel, Location, Member
 from puente_schemas.events import CallbackBooked, Registered
 from sqlmodel import Session, col, select
@@ -13,11 +23,16 @@ from sqlmodel import Session, col, select
 from puente_registration import callbacks, duplicates
 from puente_registration.tables import CallbackRow, ExpediteRow, FamilyRow, PersonRow
 
+# Held while call-backs are booked, recorded, missed or cancelled.
+CALLBACKS = "registration call-backs"
+
 
 def registered_a_numbers(session: Session, a_numbers: Collection[str]) -> dict[str, str]:
-    """Which of these A-numbers are registered already, and in which family."""
+    """Which of these A-numbers are registered already, and in which family; until commit,
+    no other replica registers them."""
     if not a_numbers:
         return {}
+    _lock_each(session, "registration a-number", a_numbers)
     query = select(PersonRow.a_number, PersonRow.family_unit_id).where(
         col(PersonRow.a_number).in_(a_numbers)
     )
@@ -46,7 +61,9 @@ def add_family(session: Session, registered: Registered) -> None:
 
 
 def born_on(session: Session, dates: Collection[dt.date]) -> list[duplicates.Person]:
-    """Everyone registered with one of these birth dates (an indexed lookup)."""
+    """Everyone registered with one of these birth dates (an indexed lookup); until commit,
+    no other replica registers anyone born on them (a likely duplicate is born the same day)."""
+    _lock_each(session, "registration birth date", [date.isoformat() for date in dates])
     query = select(PersonRow).where(col(PersonRow.birth_date).in_(dates))
     return [
         duplicates.Person(p.family_unit_id, p.given_name, p.family_name, p.birth_date)
@@ -84,7 +101,9 @@ def book_callback(
     rebooked_from: CallbackRow | None = None,
     unanswered_before: int = 0,
 ) -> CallbackBooked:
-    """Book the family's next call-back: a rebooking goes ahead of new call-backs."""
+    """Book the family's next call-back: a rebooking goes ahead of new call-backs. The calls
+    read as taken are the calls taken: no other replica books until this one commits."""
+    lock(session, CALLBACKS)
     booking = callbacks.book(
         after=now, taken=_taken_calls(session, after=now), rebooking=rebooked_from is not None
     )
@@ -115,8 +134,16 @@ def _taken_calls(session: Session, *, after: dt.datetime) -> set[tuple[dt.dateti
     return {(due_at, operator) for due_at, operator in session.exec(query).all()}
 
 
+def callback(session: Session, callback_id: str) -> CallbackRow | None:
+    """A call-back, to record: no other replica misses or cancels it until this one commits."""
+    lock(session, CALLBACKS)
+    return session.get(CallbackRow, callback_id)
+
+
 def overdue_callbacks(session: Session, *, now: dt.datetime) -> list[CallbackRow]:
-    """Booked call-backs whose time and grace period have passed, oldest first."""
+    """Booked call-backs whose time and grace period have passed, oldest first; no other
+    replica records or cancels them until this one commits."""
+    lock(session, CALLBACKS)
     query = select(CallbackRow).where(
         CallbackRow.status == callbacks.Status.BOOKED,
         col(CallbackRow.due_at) <= now - callbacks.GRACE,
@@ -125,11 +152,20 @@ def overdue_callbacks(session: Session, *, now: dt.datetime) -> list[CallbackRow
 
 
 def booked_callbacks(session: Session, family_unit_id: str) -> list[CallbackRow]:
+    """The family's call-backs still to be made, to cancel: no other replica records, misses
+    or rebooks them until this one commits."""
+    lock(session, CALLBACKS)
     query = select(CallbackRow).where(
         CallbackRow.family_unit_id == family_unit_id,
         CallbackRow.status == callbacks.Status.BOOKED,
     )
     return list(session.exec(query).all())
+
+
+def _lock_each(session: Session, scope: str, keys: Iterable[str]) -> None:
+    """One lock per key, sorted: two registrations never wait for each other in a circle."""
+    for key in sorted(set(keys)):
+        lock(session, f"{scope} {key}")
 
 
 def expedites_of(session: Session, family_unit_id: str) -> list[ExpediteRow]:
