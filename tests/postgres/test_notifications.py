@@ -86,11 +86,6 @@ def test_a_shelter_new_while_a_policy_is_announced_hears_of_it(databases, tmp_pa
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runtime parking across replicas (deploy/k8s/README.md, Replicas): the replica "
-    "applying the cause looks for parked messages before the other replica parks one",
-)
 def test_a_shelter_hears_of_a_family_whose_registration_arrives_meanwhile(
     databases, tmp_path, monkeypatch
 ):

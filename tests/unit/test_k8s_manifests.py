@@ -213,7 +213,7 @@ REPLICAS = {
     "scheduling": 1,
     "transport": 2,
     "processing": 2,
-    "notifications": 1,
+    "notifications": 2,
     "gateway": 1,
 }
 

@@ -100,11 +100,15 @@ class Consumer:
         waiting = parking.parked(self._engine, self.group, message.key)
         if any(row.topic == message.topic for row in waiting):
             parking.park(self._engine, self.group, message, "behind a parked message")
-            return
-        if await self._handle(message, decoded):
-            if waiting:
-                await self._replay(message.key)
-            self._relay.wake()
+        else:
+            await self._handle(message, decoded)
+        # Then the family's parked messages get another try, looked up afresh: the message
+        # just applied may be their cause, and with replicas of the service, another one may
+        # have applied the cause while this one was parking its effect (or parked an effect
+        # while this one applied the cause): whichever committed second sees the other.
+        if parking.parked(self._engine, self.group, message.key):
+            await self._replay(message.key)
+        self._relay.wake()
 
     async def _decode(self, message: Message) -> Decoded | None:
         """The envelope, contract and handler, or None: not for us, or dead-lettered."""
