@@ -252,3 +252,53 @@ async def test_a_message_whose_cause_never_comes_is_dead_lettered_after_waiting(
     finally:
         await receiver.stop()
         await bus.stop()
+
+
+async def test_a_message_waits_for_its_cause_while_a_backlog_is_worked_through(tmp_path, clock):
+    """After an outage one topic may be read far ahead of another: the effect waits longer
+    than the patience while the consumer keeps applying other messages, and its cause, late
+    in the backlog, still finds it (nothing dead-lettered)."""
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001, wait_for_cause_seconds=0.2)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
+
+    def depart(command: RecordDeparture, ctx: Context):
+        causes = select(Mark).where(Mark.family_unit_id == "cause:f1")
+        if command.family_unit_id == "f1" and ctx.session.exec(causes).first() is None:
+            raise NotYet("family f1 not known here yet")
+        ctx.session.add(Mark(family_unit_id=command.family_unit_id))
+        return []
+
+    def cause(command: CompleteProcessing, ctx: Context):
+        ctx.session.add(Mark(family_unit_id=f"cause:{command.family_unit_id}"))
+        return []
+
+    receiver = Service(
+        name="receiver",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=[Mark],
+        handlers={RecordDeparture: depart, CompleteProcessing: cause},
+    )
+    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
+    await bus.start()
+    for service in (receiver, sender):
+        await service.start()
+
+    def marks() -> list[str]:
+        with Session(receiver.engine) as session:
+            return [m.family_unit_id for m in session.exec(select(Mark))]
+
+    try:
+        sender.submit([departure("f1")])
+        for n in range(40):  # 1 s of other families' messages: five times the patience
+            sender.submit([departure(f"other-{n}")])
+            await asyncio.sleep(0.025)
+        await until(lambda: "other-39" in marks())
+        sender.submit([CompleteProcessing(family_unit_id="f1")])
+        await until(lambda: "f1" in marks())
+        assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
+    finally:
+        for service in (receiver, sender):
+            await service.stop()
+        await bus.stop()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +81,7 @@ class Consumer:
         attempts: int = 3,
         backoff_seconds: float = 0.05,
         patience_seconds: float = 60.0,
+        longest_wait_seconds: float = 86_400.0,
     ) -> None:
         self.service = service
         self.group = group
@@ -92,6 +95,8 @@ class Consumer:
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._patience = dt.timedelta(seconds=patience_seconds)
+        self._longest = dt.timedelta(seconds=max(longest_wait_seconds, patience_seconds))
+        self._last_applied = -math.inf  # time.monotonic() of the last message applied
 
     async def __call__(self, message: Message) -> None:
         decoded = await self._decode(message)
@@ -133,6 +138,7 @@ class Consumer:
         for attempt in range(self._attempts):
             try:
                 self._apply(envelope, contract, handler, message, parked_id=parked_id)
+                self._last_applied = time.monotonic()
                 return True
             except NotYet as error:
                 if parked_id is None:
@@ -177,8 +183,13 @@ class Consumer:
                     waiting_topics.add(row.topic)
 
     async def sweep(self) -> None:
-        """Dead-letter what waited longer than the patience period for its cause."""
-        for row in parking.expired(self._engine, self.group, self._patience):
+        """Dead-letter what waited longer than the patience period for its cause, once this
+        consumer has had nothing to apply for as long: while it works through a backlog the
+        cause may be in it (after an outage one topic can be read far ahead of another). A
+        consumer never idle gives up after the longest wait."""
+        idle = time.monotonic() - self._last_applied >= self._patience.total_seconds()
+        waited = self._patience if idle else self._longest
+        for row in parking.expired(self._engine, self.group, waited):
             assert row.id is not None
             await self.dead_letter(row.message(), f"gave up waiting: {row.reason}")
             parking.remove(self._engine, row.id)

@@ -71,6 +71,7 @@ class Service:
             attempts=self.settings.retry_attempts,
             backoff_seconds=self.settings.retry_backoff_seconds,
             patience_seconds=self.settings.wait_for_cause_seconds,
+            longest_wait_seconds=self.settings.longest_wait_for_cause_seconds,
         )
         self.bus.subscribe(consumer.topics, group, consumer)
         self.also_run(consumer.sweep_forever)

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
     retry_attempts: int = 3
     retry_backoff_seconds: float = 0.05
-    wait_for_cause_seconds: float = 60.0
+    wait_for_cause_seconds: float = 60.0  # once the consumer has nothing else to apply
+    longest_wait_for_cause_seconds: float = 86_400.0  # however busy it is
     relay_poll_seconds: float = 0.5
     relay_crash_before: str | None = None
     health_port: int | None = None
