@@ -53,8 +53,9 @@ up: sync kafka-up pg-up ## distributed: each service its own process on Kafka an
 down: ## stop what `make up` started
 	deploy/local/services.sh down
 
-bench: bench-caseload sync kafka-up pg-up ## the caseload benches, then 1,000 families end to end vs raw aiokafka
+bench: bench-caseload sync kafka-up pg-up ## the caseload benches, 1,000 families end to end, and 2,000 through transport and processing, vs raw aiokafka
 	$(UV) run --locked python -m tests.bench.journey
+	$(UV) run --locked python -m tests.bench.services
 
 bench-caseload: sync ## scheduling, transport and processing rules over the whole caseload (~70,000 people)
 	$(UV) run --locked python -m tests.bench.scheduling

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
@@ -81,10 +82,10 @@ def family(index: int, rng: random.Random) -> RegisterFamily:
     )
 
 
-def databases() -> str:
+def databases(services: Sequence[str] = SERVICES) -> str:
     prefix = f"puente_bench_{secrets.token_hex(3)}"
     with psycopg.connect(POSTGRES, autocommit=True) as connection:
-        for service in SERVICES:
+        for service in services:
             connection.execute(
                 sql.SQL("CREATE DATABASE {}").format(sql.Identifier(f"{prefix}_{service}"))
             )

@@ -54,32 +54,38 @@ class Family:
     sponsor: str | None
 
 
-def caseload(count: int, rng: random.Random) -> list[Family]:
+def members(index: int, size: int, rng: random.Random) -> list[Member]:
+    """The members of family `index`: the first in MPP, the others in MPP six times in ten;
+    every one with a case category (the rules ignore it for those never in MPP)."""
     categories = list(CaseCategory)
+    return [
+        Member(
+            member_id=f"{index}-{n}",
+            given_name="Ana",
+            family_name="Bench",
+            birth_date=dt.date(1985 + n * 7, 1, 1),
+            in_mpp=n == 0 or rng.random() < 0.6,
+            a_number=f"A{100_000_000 + index:09d}",
+            case_category=rng.choice(categories),
+            language=rng.choice(["spa", "por", "mam", "quc", "hat"]),
+        )
+        for n in range(size)
+    ]
+
+
+def caseload(count: int, rng: random.Random) -> list[Family]:
     towns = [place.name for place in cities.US_CITIES.values()]
     families = []
     for index in range(count):
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
-        members = [
-            Member(
-                member_id=f"{index}-{n}",
-                given_name="Ana",
-                family_name="Bench",
-                birth_date=dt.date(1985 + n * 7, 1, 1),
-                in_mpp=n == 0 or rng.random() < 0.6,
-                a_number=f"A{100_000_000 + index:09d}",
-                case_category=rng.choice(categories),
-                language=rng.choice(["spa", "por", "mam", "quc", "hat"]),
-            )
-            for n in range(size)
-        ]
+        people = members(index, size, rng)
         sponsor = (
             f"{rng.randint(1, 9999)} Main St, {rng.choice(towns)}"
             if rng.random() < SPONSORED
             else None
         )
         site = rng.choice(sorted(PORTS))
-        families.append(Family(str(index), members, site, index // PER_DAY, sponsor))
+        families.append(Family(str(index), people, site, index // PER_DAY, sponsor))
     return families
 
 

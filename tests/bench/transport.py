@@ -68,9 +68,9 @@ def nearest_port(city: str) -> str:
     return min(PORTS, key=lambda site: distance_km(CITIES[city], PORTS[site]))
 
 
-def caseload(rng: random.Random) -> list[domain.Request]:
-    cities = rng.choices(list(WAITING), weights=list(WAITING.values()), k=FAMILIES)
-    sizes = rng.choices(list(SIZES), weights=list(SIZES.values()), k=FAMILIES)
+def caseload(rng: random.Random, count: int = FAMILIES) -> list[domain.Request]:
+    cities = rng.choices(list(WAITING), weights=list(WAITING.values()), k=count)
+    sizes = rng.choices(list(SIZES), weights=list(SIZES.values()), k=count)
     ports = {city: nearest_port(city) for city in WAITING}
     first_day = dt.datetime.combine(NOW.date() + dt.timedelta(days=3), dt.time(), tzinfo=dt.UTC)
     return [
@@ -114,10 +114,12 @@ def traced(work: Callable[[], Iterator[str]]) -> float:
     return peak / 2**20
 
 
-def book_all(ledger: domain.Ledger, requests: list[domain.Request]) -> Iterator[str]:
+def book_all(
+    ledger: domain.Ledger, requests: list[domain.Request], now: dt.datetime = NOW
+) -> Iterator[str]:
     for request in requests:
         try:
-            ledger.book(request, now=NOW)
+            ledger.book(request, now=now)
             yield "booked"
         except domain.CannotBook as reason:
             yield str(reason).split(":")[0]
