@@ -4,6 +4,7 @@ an outbox that survives a crash, order per key."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -134,10 +135,11 @@ async def test_a_malformed_message_is_dead_lettered_with_the_reason(world):
     assert reasons[1].startswith("malformed: body is not JSON")
 
 
-async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_path, clock):
-    """The cause travels on another topic; meanwhile other families and the effect's own
-    family on other topics go on, and the effect's followers on its topic keep their order."""
-    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001)
+@contextlib.asynccontextmanager
+async def waiting_for_causes(tmp_path, clock, **settings):
+    """A receiver whose departures of family f1 wait for f1's cause, which travels on another
+    topic (CompleteProcessing); a sender; and the marks the receiver wrote, in order."""
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001, **settings)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
 
     def depart(command: RecordDeparture, ctx: Context):
@@ -169,6 +171,17 @@ async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_pa
             return [m.family_unit_id for m in session.exec(select(Mark).order_by(Mark.id))]
 
     try:
+        yield bus, sender, marks
+    finally:
+        for service in (receiver, sender):
+            await service.stop()
+        await bus.stop()
+
+
+async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_path, clock):
+    """The cause travels on another topic; meanwhile other families and the effect's own
+    family on other topics go on, and the effect's followers on its topic keep their order."""
+    async with waiting_for_causes(tmp_path, clock) as (bus, sender, marks):
         sender.submit(
             [
                 RecordDeparture(family_unit_id="f1", booking_id="first"),
@@ -180,10 +193,6 @@ async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_pa
         sender.submit([CompleteProcessing(family_unit_id="f1")])
         await until(lambda: marks() == ["f2:other", "cause:f1", "f1:first", "f1:second"])
         assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
-    finally:
-        for service in (receiver, sender):
-            await service.stop()
-        await bus.stop()
 
 
 async def test_the_outbox_publishes_after_a_crash_exactly_once(tmp_path, clock):
@@ -258,47 +267,16 @@ async def test_a_message_waits_for_its_cause_while_a_backlog_is_worked_through(t
     """After an outage one topic may be read far ahead of another: the effect waits longer
     than the patience while the consumer keeps applying other messages, and its cause, late
     in the backlog, still finds it (nothing dead-lettered)."""
-    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001, wait_for_cause_seconds=0.2)
-    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
-
-    def depart(command: RecordDeparture, ctx: Context):
-        causes = select(Mark).where(Mark.family_unit_id == "cause:f1")
-        if command.family_unit_id == "f1" and ctx.session.exec(causes).first() is None:
-            raise NotYet("family f1 not known here yet")
-        ctx.session.add(Mark(family_unit_id=command.family_unit_id))
-        return []
-
-    def cause(command: CompleteProcessing, ctx: Context):
-        ctx.session.add(Mark(family_unit_id=f"cause:{command.family_unit_id}"))
-        return []
-
-    receiver = Service(
-        name="receiver",
-        settings=settings,
-        bus=bus,
-        clock=clock,
-        tables=[Mark],
-        handlers={RecordDeparture: depart, CompleteProcessing: cause},
-    )
-    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
-    await bus.start()
-    for service in (receiver, sender):
-        await service.start()
-
-    def marks() -> list[str]:
-        with Session(receiver.engine) as session:
-            return [m.family_unit_id for m in session.exec(select(Mark))]
-
-    try:
+    async with waiting_for_causes(tmp_path, clock, wait_for_cause_seconds=0.2) as (
+        bus,
+        sender,
+        marks,
+    ):
         sender.submit([departure("f1")])
         for n in range(40):  # 1 s of other families' messages: five times the patience
             sender.submit([departure(f"other-{n}")])
             await asyncio.sleep(0.025)
-        await until(lambda: "other-39" in marks())
+        await until(lambda: "other-39:b" in marks())
         sender.submit([CompleteProcessing(family_unit_id="f1")])
-        await until(lambda: "f1" in marks())
+        await until(lambda: "f1:b" in marks())
         assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
-    finally:
-        for service in (receiver, sender):
-            await service.stop()
-        await bus.stop()
