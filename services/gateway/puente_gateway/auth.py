@@ -35,6 +35,7 @@ __all__ = [
     "hash_token",
     "issue_token",
     "revoke_token",
+    "write_secret",
 ]
 
 AUTHENTICATION_REQUIRED = "authentication required"
@@ -116,14 +117,18 @@ def ensure_admin_token(engine: Engine, *, var_dir: Path, now: dt.datetime) -> st
     token, _ = issue_token(
         engine, organisation_id=organisation.id, roles=BOOTSTRAP_ROLES, name="admin", now=now
     )
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / "admin.token"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(token + "\n")
-    path.chmod(0o600)
+    write_secret(var_dir / "admin.token", token)
     print(f"admin token: {token}", flush=True)
     return token
+
+
+def write_secret(path: Path, secret: str) -> None:
+    """Write `secret` to `path` (its folder made if missing), readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secret + "\n")
+    path.chmod(0o600)
 
 
 def authenticate(engine: Engine, authorization: object) -> Principal | None:

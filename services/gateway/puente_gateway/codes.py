@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
+
+from puente_gateway.auth import write_secret
 
 __all__ = ["ALPHABET", "LENGTH", "code_hash", "load_key", "new_code", "normalise"]
 
@@ -42,8 +43,5 @@ def load_key(given: str | None, var_dir: Path) -> bytes:
         return given.encode()
     path = var_dir / "code.key"
     if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32) + "\n")
+        write_secret(path, secrets.token_hex(32))
     return path.read_text().strip().encode()
