@@ -118,7 +118,9 @@ class Consumer:
     async def _decode(self, message: Message) -> Decoded | None:
         """The envelope, contract and handler, or None: not for us, or dead-lettered."""
         try:
-            envelope = Envelope.from_kafka(message.headers, message.value)
+            envelope = Envelope.from_kafka(
+                message.headers, message.value, received_at=self._clock.now()
+            )
             if envelope.type not in self._handlers:
                 return None
             model, handler = self._handlers[envelope.type]
