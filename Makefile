@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench bench-caseload
+.PHONY: help uv sync tools run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench bench-caseload
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -16,15 +16,20 @@ uv: ## install uv if it is missing (from PyPI)
 sync: uv ## install the locked Python dependencies into .venv
 	@$(UV) sync --locked --quiet
 
+tools: tools/node_modules/.package-lock.json ## the ecosystem's reference tools that check our contracts (npm)
+
+tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.json
+	cd tools && npm ci --ignore-scripts --no-audit --no-fund
+
 run: sync ## the whole platform in one process: embedded bus, SQLite under var/, demo field simulator
 	PUENTE_SIMULATOR=$${PUENTE_SIMULATOR:-true} PUENTE_CLOCK_SPEED=$${PUENTE_CLOCK_SPEED:-7200} \
 	  $(UV) run --locked python -m puente_platform
 
-test: sync kafka-up pg-up ## every test: lint, types, unit, wiring, and real Kafka + PostgreSQL
+test: sync tools kafka-up pg-up ## every test: lint, types, unit, wiring, and real Kafka + PostgreSQL
 	$(MAKE) lint
 	PUENTE_REQUIRE_SERVERS=1 $(UV) run --locked pytest -ra
 
-test-fast: sync ## the tests that need no server
+test-fast: sync tools ## the tests that need no server
 	$(UV) run --locked pytest -m "not kafka"
 
 lint: ## ruff, mypy (strict on schemas and runtime), and contract exports up to date

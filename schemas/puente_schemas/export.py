@@ -1,4 +1,5 @@
-"""Export JSON Schema of every contract and an AsyncAPI 3.0 document of every service.
+"""Export JSON Schema of every contract and of the envelope's headers, and an AsyncAPI 3.1
+document of every service.
 
 `python -m puente_schemas.export DIR` writes them; a test fails when the committed files
 differ from what the code would write.
@@ -11,19 +12,55 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from puente_schemas import CONTRACTS, Envelope
+from pydantic.json_schema import models_json_schema
+
+from puente_schemas import CONTRACTS
 from puente_schemas.catalog import CONSUMES, Contract, publishes
+from puente_schemas.envelope import CONTENT_TYPE, Headers
 from puente_schemas.topics import SERVICES
+
+ASYNCAPI_VERSION = "3.1.0"
+HEADERS = "CloudEventsKafkaHeaders"
+REF = "#/components/schemas/{model}"
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     schemas = {f"{t}.json": m.model_json_schema() for t, m in sorted(CONTRACTS.items())}
-    schemas["envelope.json"] = Envelope.model_json_schema()
+    schemas["envelope.json"] = Headers.model_json_schema(by_alias=True)
     return schemas
 
 
 def _name(model: Contract) -> str:
     return model.TYPE.removeprefix("org.puente.")
+
+
+def _message(model: Contract, payload: dict[str, Any]) -> dict[str, Any]:
+    """A message as it travels: CloudEvents attributes in headers, the contract as JSON."""
+    return {
+        "name": model.TYPE,
+        "title": model.__name__,
+        "contentType": CONTENT_TYPE,
+        "headers": {
+            "allOf": [
+                {"$ref": f"#/components/schemas/{HEADERS}"},
+                {"type": "object", "properties": {"ce_type": {"const": model.TYPE}}},
+            ]
+        },
+        "correlationId": {
+            "description": "The command that started the chain of messages",
+            "location": "$message.header#/ce_correlationid",
+        },
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "description": "family-unit id (else the policy, site or shelter)",
+                },
+                "bindingVersion": "0.5.0",
+            }
+        },
+        "payload": payload,
+    }
 
 
 def asyncapi(service: str) -> dict[str, Any]:
@@ -42,26 +79,27 @@ def asyncapi(service: str) -> dict[str, Any]:
         for action, group in (("send", sent), ("receive", received))
         for m in group
     }
+    # One set of definitions for the document, so every reference resolves within it.
+    payloads, definitions = models_json_schema(
+        [(m, "validation") for m in models.values()], ref_template=REF
+    )
+    schemas = {**definitions["$defs"], HEADERS: Headers.model_json_schema(by_alias=True)}
     messages = {
-        name: {
-            "name": model.TYPE,
-            "contentType": "application/json",
-            "headers": {
-                "type": "object",
-                "required": ["ce_id", "ce_type", "ce_source", "ce_time", "ce_specversion"],
-            },
-            "bindings": {"kafka": {"key": {"type": "string", "description": "family-unit id"}}},
-            "payload": model.model_json_schema(),
-        }
+        name: _message(model, payloads[(model, "validation")])
         for name, model in sorted(models.items())
     }
     return {
-        "asyncapi": "3.0.0",
-        "info": {"title": f"puente-{service}", "version": "1.0.0"},
-        "defaultContentType": "application/json",
+        "asyncapi": ASYNCAPI_VERSION,
+        "info": {
+            "title": f"puente-{service}",
+            "version": "1.0.0",
+            "description": "CloudEvents 1.0 in Kafka binary content mode: attributes in ce_*"
+            " headers, the body application/json, the key the family-unit id.",
+        },
+        "defaultContentType": CONTENT_TYPE,
         "channels": dict(sorted(channels.items())),
         "operations": dict(sorted(operations.items())),
-        "components": {"messages": messages},
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
 
 
