@@ -28,7 +28,7 @@ async def test_malformed_message_dead_lettered(platform: Platform, tap: Tap) -> 
     valid = registered(family)
     garbage = {
         "body is not JSON": (b"\xff{not json", valid.headers()),
-        "missing CloudEvents headers: ce_id, ce_type, ce_source, ce_time": (
+        "missing CloudEvents headers: ce_id, ce_source, ce_type, ce_specversion": (
             valid.body(),
             {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"},
         ),

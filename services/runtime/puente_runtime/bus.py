@@ -138,6 +138,12 @@ def _message(row: tuple[str, str, str, bytes, int]) -> Message:
     return Message(topic=topic, key=key, value=value, headers=json.loads(headers), offset=offset)
 
 
+async def _undecoded(message: Any) -> bytes:
+    """FastStream would parse a body by its content-type (JSON) before the handler runs, and
+    fail on a malformed one; the Consumer decodes, and dead-letters what it cannot."""
+    return cast("bytes", message.body)
+
+
 class KafkaBus:
     """Kafka through FastStream: an idempotent producer with acks=all, and consumers that
     start from the earliest offset and commit only after the handler returned."""
@@ -182,6 +188,7 @@ class KafkaBus:
             group_id=group,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            decoder=_undecoded,
         )
         async def consume(msg: Any = Context("message")) -> None:  # noqa: B008 - FastStream DI
             # The raw record, undecoded: decoding and its failures are the Consumer's job.

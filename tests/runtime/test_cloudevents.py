@@ -1,0 +1,127 @@
+"""CloudEvents on the embedded bus, checked with the official SDK's strict Kafka binding
+(`cloudevents.core`): what the relay publishes decodes, what the SDK makes is applied, and a
+message that is not a CloudEvent Puente can read is dead-lettered with the reason."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from cloudevents.core.bindings import kafka
+from cloudevents.core.v1.event import CloudEvent
+from puente_runtime import Context, EmbeddedBus, Message, Service, Settings
+from puente_schemas.commands import RecordDeparture
+from puente_schemas.topics import dead_letter_topic
+
+from tests.conftest import START
+
+TOPIC = RecordDeparture.TOPIC
+
+
+async def until(predicate, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+def sdk_read(message: Message) -> CloudEvent:
+    """Decode as a partner would: strict, binary mode, every header as bytes."""
+    raw = kafka.KafkaMessage(
+        headers={k: v.encode() for k, v in message.headers.items()},
+        key=message.key.encode(),
+        value=message.value,
+    )
+    return kafka.from_binary_event(raw)
+
+
+def sdk_made(family: str, *, drop: tuple[str, ...] = ("ce_time",)) -> Message:
+    """A departure made with the SDK by a partner, with only the required attributes."""
+    event = CloudEvent(
+        {"type": RecordDeparture.TYPE, "source": "/partner/iom"},
+        {"family_unit_id": family, "booking_id": "b1"},
+    )
+    made = kafka.to_binary_event(event)
+    headers = {k: v.decode() for k, v in made.headers.items() if k not in drop}
+    return Message(TOPIC, family, made.value, headers)
+
+
+@pytest.fixture
+async def world(tmp_path, clock):
+    """A sender, and a receiver that records each departure it applies and its time."""
+    settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001)
+    bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
+    applied: list[tuple[str, object]] = []
+
+    def handle(command: RecordDeparture, ctx: Context) -> list[object]:
+        applied.append((command.family_unit_id, ctx.envelope.time))
+        return []
+
+    receiver = Service(
+        name="receiver", settings=settings, bus=bus, clock=clock, handlers={RecordDeparture: handle}
+    )
+    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
+    await bus.start()
+    for service in (receiver, sender):
+        await service.start()
+    yield bus, sender, applied
+    for service in (receiver, sender):
+        await service.stop()
+    await bus.stop()
+
+
+async def test_what_the_relay_publishes_is_a_cloudevent_for_the_sdk(world):
+    bus, sender, _ = world
+    (envelope,) = sender.submit([RecordDeparture(family_unit_id="f1", booking_id="b1")])
+    await until(lambda: len(bus.read(TOPIC)) == 1)
+
+    event = sdk_read(bus.read(TOPIC)[0])
+
+    assert (event.get_id(), event.get_type(), event.get_source()) == (
+        envelope.id,
+        RecordDeparture.TYPE,
+        "/puente/sender",
+    )
+    assert (event.get_datacontenttype(), event.get_subject(), event.get_time()) == (
+        "application/json",
+        "f1",
+        START,
+    )
+    assert event.get_data() == {"family_unit_id": "f1", "booking_id": "b1"}
+
+
+async def test_an_event_the_sdk_made_without_a_time_is_applied_at_its_time_of_receipt(world):
+    bus, _, applied = world
+
+    await bus.publish(sdk_made("f1"))
+
+    await until(lambda: applied == [("f1", START)])
+    assert bus.read(dead_letter_topic(TOPIC)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"drop": ("ce_id", "ce_source")}, "missing CloudEvents headers: ce_id, ce_source"),
+        ({"drop": ("ce_type",)}, "missing CloudEvents headers: ce_type"),
+        ({"drop": ("ce_specversion",)}, "missing CloudEvents headers: ce_specversion"),
+        ({"ce_specversion": "0.3"}, "ce_specversion: Input should be '1.0'"),
+        (
+            {"content-type": "text/plain"},
+            "content-type: not a JSON media type: the body must be application/json",
+        ),
+    ],
+)
+async def test_a_message_that_is_not_a_cloudevent_puente_reads_is_dead_lettered(
+    world, change, reason
+):
+    bus, _, applied = world
+    drop = change.pop("drop", ())
+    bad = sdk_made("bad", drop=drop)
+    await bus.publish(Message(TOPIC, "bad", bad.value, {**bad.headers, **change}))
+    await bus.publish(sdk_made("good"))
+
+    await until(lambda: [family for family, _ in applied] == ["good"])
+    (dead,) = bus.read(dead_letter_topic(TOPIC))
+    assert dead.headers["puente_dlq_reason"] == f"malformed: {reason}"
+    assert dead.value == bad.value
