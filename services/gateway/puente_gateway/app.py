@@ -13,7 +13,7 @@ from puente_runtime import Bus, Clock, Service, Settings
 from puente_runtime.outbox import Contract
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -23,7 +23,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from puente_gateway import codes, projection
+from puente_gateway import codes, http, projection
 from puente_gateway.access import Principal
 from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
 from puente_gateway.live import Hub, Outcome, Outcomes
@@ -125,11 +125,11 @@ class _Unauthenticated(Exception):
     """An anonymous request for something that is not public: answered with a 401."""
 
 
-def _refusal() -> PlainTextResponse:
-    return PlainTextResponse(AUTHENTICATION_REQUIRED, 401, headers={"WWW-Authenticate": "Bearer"})
+def _refusal(scope: Scope) -> Response:
+    return http.refusal(scope, 401, AUTHENTICATION_REQUIRED, {"WWW-Authenticate": "Bearer"})
 
 
-class _GraphQL(GraphQL[dict[str, Any], None]):
+class _GraphQL(http.GraphQLOverHTTP, GraphQL[dict[str, Any], None]):
     """HTTP takes a bearer token, or none at all for the public fields (a bad token is always
     refused); WebSockets send theirs in `connection_init`."""
 
@@ -148,13 +148,13 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
                 self.gateway.service.engine, Request(scope).headers.get("authorization")
             )
             if principal is None:
-                await _refusal()(scope, receive, send)
+                await _refusal(scope)(scope, receive, send)
                 return
             scope[_PRINCIPAL] = principal
         try:
             await super().__call__(scope, receive, send)
         except _Unauthenticated:
-            await _refusal()(scope, receive, send)
+            await _refusal(scope)(scope, receive, send)
 
     async def execute_operation(self, **given: Any) -> Any:  # type: ignore[override]
         """Before anything runs: an anonymous caller gets only public queries."""
