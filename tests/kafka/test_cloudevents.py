@@ -9,13 +9,12 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from cloudevents.core.bindings import kafka
-from cloudevents.core.v1.event import CloudEvent
-from puente_runtime import Context, KafkaBus, Service, Settings
+from puente_runtime import KafkaBus, Service, Settings
 from puente_runtime.messages import to_message
 from puente_runtime.outbox import envelope_for
 from puente_schemas.commands import RecordDeparture
 
+from tests.cloudevents import Applied, sdk_made, sdk_read, sender_and_receiver
 from tests.conftest import START
 from tests.kafka import broker
 from tests.kafka.broker import Offsets, Record, Tap
@@ -25,15 +24,6 @@ pytestmark = pytest.mark.kafka
 TOPIC = RecordDeparture.TOPIC
 
 
-def sdk_read(record: Record) -> CloudEvent:
-    raw = kafka.KafkaMessage(
-        headers={k: v.encode() for k, v in record.headers.items()},
-        key=record.key.encode(),
-        value=record.value,
-    )
-    return kafka.from_binary_event(raw)
-
-
 def departure(family: str) -> RecordDeparture:
     return RecordDeparture(family_unit_id=family, booking_id="b1")
 
@@ -41,7 +31,7 @@ def departure(family: str) -> RecordDeparture:
 @pytest.fixture
 async def world(
     tmp_path, clock, kafka_bootstrap: str, start_offsets: Offsets
-) -> AsyncIterator[tuple[KafkaBus, Service, list[tuple[str, object]]]]:
+) -> AsyncIterator[tuple[KafkaBus, Service, Applied]]:
     """A sender and a receiver on the broker; the receiver's group starts where the test did."""
     settings = Settings(var_dir=tmp_path, group_prefix=f"puente-t{secrets.token_hex(4)}")
     await broker.commit_offsets(
@@ -50,23 +40,8 @@ async def world(
         {tp: offset for tp, offset in start_offsets.items() if tp.topic == TOPIC},
     )
     bus = KafkaBus(kafka_bootstrap, client_id="puente-test-cloudevents")
-    applied: list[tuple[str, object]] = []
-
-    def handle(command: RecordDeparture, ctx: Context) -> list[object]:
-        applied.append((command.family_unit_id, ctx.envelope.time))
-        return []
-
-    receiver = Service(
-        name="receiver", settings=settings, bus=bus, clock=clock, handlers={RecordDeparture: handle}
-    )
-    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
-    await bus.start()
-    for service in (receiver, sender):
-        await service.start()
-    yield bus, sender, applied
-    for service in (receiver, sender):
-        await service.stop()
-    await bus.stop()
+    async with sender_and_receiver(bus, settings, clock) as (sender, applied):
+        yield bus, sender, applied
 
 
 async def test_what_the_relay_and_the_bus_publish_the_sdk_reads(world, tap: Tap, clock) -> None:
@@ -83,7 +58,7 @@ async def test_what_the_relay_and_the_bus_publish_the_sdk_reads(world, tap: Tap,
     records = await eventually(both, timeout=20, what="both departures on the broker")
 
     for record, envelope in zip(records, (through_relay, published), strict=True):
-        event = sdk_read(record)
+        event = sdk_read(record.headers, record.key, record.value)
         assert (event.get_id(), event.get_type(), event.get_subject()) == (
             envelope.id,
             RecordDeparture.TYPE,
@@ -96,15 +71,9 @@ async def test_what_the_relay_and_the_bus_publish_the_sdk_reads(world, tap: Tap,
 async def test_an_event_a_partner_made_with_the_sdk_is_applied(world, kafka_bootstrap) -> None:
     _, _, applied = world
     family = str(uuid.uuid4())
-    made = kafka.to_binary_event(
-        CloudEvent(
-            {"type": RecordDeparture.TYPE, "source": "/partner/iom"},
-            departure(family).model_dump(mode="json"),
-        )
-    )
-    headers = {k: v.decode() for k, v in made.headers.items() if k != "ce_time"}
+    headers, body = sdk_made(family)
 
-    await broker.produce(kafka_bootstrap, TOPIC, key=family, value=made.value, headers=headers)
+    await broker.produce(kafka_bootstrap, TOPIC, key=family, value=body, headers=headers)
 
     await eventually(
         lambda: (family, START) in applied, timeout=30, what="the receiver to apply the event"

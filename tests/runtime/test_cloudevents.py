@@ -7,12 +7,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from cloudevents.core.bindings import kafka
-from cloudevents.core.v1.event import CloudEvent
-from puente_runtime import Context, EmbeddedBus, Message, Service, Settings
+from puente_runtime import EmbeddedBus, Message, Settings
 from puente_schemas.commands import RecordDeparture
 from puente_schemas.topics import dead_letter_topic
 
+from tests.cloudevents import sdk_made, sdk_read, sender_and_receiver
 from tests.conftest import START
 
 TOPIC = RecordDeparture.TOPIC
@@ -25,49 +24,17 @@ async def until(predicate, seconds: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-def sdk_read(message: Message) -> CloudEvent:
-    """Decode as a partner would: strict, binary mode, every header as bytes."""
-    raw = kafka.KafkaMessage(
-        headers={k: v.encode() for k, v in message.headers.items()},
-        key=message.key.encode(),
-        value=message.value,
-    )
-    return kafka.from_binary_event(raw)
-
-
-def sdk_made(family: str, *, drop: tuple[str, ...] = ("ce_time",)) -> Message:
-    """A departure made with the SDK by a partner, with only the required attributes."""
-    event = CloudEvent(
-        {"type": RecordDeparture.TYPE, "source": "/partner/iom"},
-        {"family_unit_id": family, "booking_id": "b1"},
-    )
-    made = kafka.to_binary_event(event)
-    headers = {k: v.decode() for k, v in made.headers.items() if k not in drop}
-    return Message(TOPIC, family, made.value, headers)
+def made(family: str, *, drop: tuple[str, ...] = ("ce_time",)) -> Message:
+    headers, body = sdk_made(family, drop=drop)
+    return Message(TOPIC, family, body, headers)
 
 
 @pytest.fixture
 async def world(tmp_path, clock):
-    """A sender, and a receiver that records each departure it applies and its time."""
     settings = Settings(var_dir=tmp_path, retry_backoff_seconds=0.001)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
-    applied: list[tuple[str, object]] = []
-
-    def handle(command: RecordDeparture, ctx: Context) -> list[object]:
-        applied.append((command.family_unit_id, ctx.envelope.time))
-        return []
-
-    receiver = Service(
-        name="receiver", settings=settings, bus=bus, clock=clock, handlers={RecordDeparture: handle}
-    )
-    sender = Service(name="sender", settings=settings, bus=bus, clock=clock)
-    await bus.start()
-    for service in (receiver, sender):
-        await service.start()
-    yield bus, sender, applied
-    for service in (receiver, sender):
-        await service.stop()
-    await bus.stop()
+    async with sender_and_receiver(bus, settings, clock) as (sender, applied):
+        yield bus, sender, applied
 
 
 async def test_what_the_relay_publishes_is_a_cloudevent_for_the_sdk(world):
@@ -75,7 +42,8 @@ async def test_what_the_relay_publishes_is_a_cloudevent_for_the_sdk(world):
     (envelope,) = sender.submit([RecordDeparture(family_unit_id="f1", booking_id="b1")])
     await until(lambda: len(bus.read(TOPIC)) == 1)
 
-    event = sdk_read(bus.read(TOPIC)[0])
+    (message,) = bus.read(TOPIC)
+    event = sdk_read(message.headers, message.key, message.value)
 
     assert (event.get_id(), event.get_type(), event.get_source()) == (
         envelope.id,
@@ -93,7 +61,7 @@ async def test_what_the_relay_publishes_is_a_cloudevent_for_the_sdk(world):
 async def test_an_event_the_sdk_made_without_a_time_is_applied_at_its_time_of_receipt(world):
     bus, _, applied = world
 
-    await bus.publish(sdk_made("f1"))
+    await bus.publish(made("f1"))
 
     await until(lambda: applied == [("f1", START)])
     assert bus.read(dead_letter_topic(TOPIC)) == []
@@ -117,9 +85,9 @@ async def test_a_message_that_is_not_a_cloudevent_puente_reads_is_dead_lettered(
 ):
     bus, _, applied = world
     drop = change.pop("drop", ())
-    bad = sdk_made("bad", drop=drop)
+    bad = made("bad", drop=drop)
     await bus.publish(Message(TOPIC, "bad", bad.value, {**bad.headers, **change}))
-    await bus.publish(sdk_made("good"))
+    await bus.publish(made("good"))
 
     await until(lambda: [family for family, _ in applied] == ["good"])
     (dead,) = bus.read(dead_letter_topic(TOPIC))

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cloudevents.core.bindings import kafka
-from cloudevents.core.v1.event import CloudEvent
 from puente_runtime import FakeClock
 from puente_runtime.outbox import envelope_for
 from puente_schemas import Envelope
@@ -15,17 +13,10 @@ from puente_schemas.commands import RecordDeparture, RegisterFamily
 from puente_schemas.common import FieldError
 from puente_schemas.events import RegistrationCommandRejected
 
+from tests.cloudevents import sdk_made, sdk_read
 from tests.conftest import START
 
 REQUIRED = {"ce_id": "c1", "ce_source": "/partner", "ce_type": "t", "ce_specversion": "1.0"}
-
-
-def as_kafka(headers: dict[str, str], body: bytes, key: str) -> kafka.KafkaMessage:
-    return kafka.KafkaMessage(
-        headers={name: value.encode() for name, value in headers.items()},
-        key=key.encode(),
-        value=body,
-    )
 
 
 def test_the_sdk_reads_every_attribute_puente_sends():
@@ -41,7 +32,7 @@ def test_the_sdk_reads_every_attribute_puente_sends():
         cause=cause,
     )
 
-    read = kafka.from_binary_event(as_kafka(event.headers(), event.body(), event.subject))
+    read = sdk_read(event.headers(), event.subject, event.body())
 
     assert read.get_attributes() == {
         "id": event.id,
@@ -72,35 +63,26 @@ def test_an_attribute_without_a_value_is_not_sent_at_all():
 
     assert "ce_subject" not in headers
     assert all(headers.values())
-    read = kafka.from_binary_event(as_kafka(headers, envelope.body(), "c1"))
+    read = sdk_read(headers, "c1", envelope.body())
     assert (read.get_subject(), read.get_extension("causationid")) == (None, "c1")
 
 
 def test_puente_reads_an_event_the_sdk_made_with_only_the_required_attributes():
     """The SDK stamps a time on every event it makes; a partner's producer may drop it, and
     the spec makes it optional: the time of receipt stands in."""
-    made = CloudEvent(
-        {
-            "type": RecordDeparture.TYPE,
-            "source": "/partner/iom",
-            "datacontenttype": "application/json",
-        },
-        {"family_unit_id": "f1", "booking_id": "b1"},
-    )
-    message = kafka.to_binary_event(made)
-    headers = {k: v.decode() for k, v in message.headers.items() if k != "ce_time"}
+    headers, body = sdk_made("f1")
     received = START + dt.timedelta(minutes=5)
 
-    envelope = Envelope.from_kafka(headers, message.value, received_at=received)
+    envelope = Envelope.from_kafka(headers, body, received_at=received)
 
     assert (envelope.id, envelope.type, envelope.source) == (
-        made.get_id(),
+        headers["ce_id"],
         RecordDeparture.TYPE,
         "/partner/iom",
     )
     assert (envelope.time, envelope.subject, envelope.correlation_id) == (
         received,
         "",
-        made.get_id(),
+        headers["ce_id"],
     )
     assert RecordDeparture.model_validate(envelope.data).booking_id == "b1"
