@@ -65,9 +65,8 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
 
 
 def publishes(service: str) -> tuple[Contract, ...]:
-    """Services publish the events on their own topic; the gateway sends the commands."""
-    if service == "gateway":
-        return COMMANDS
+    """Services publish the events on their own topic; the gateway also sends the commands."""
+    commands = COMMANDS if service == "gateway" else ()
     if service in EVENT_SOURCES:
-        return tuple(m for m in EVENTS if events_topic(service) == m.TOPIC)
+        return commands + tuple(m for m in EVENTS if events_topic(service) == m.TOPIC)
     raise KeyError(service)

@@ -185,6 +185,61 @@ class AnnouncePolicy(Command):
     changes: PolicyChanges = Field(default_factory=PolicyChanges)
 
 
+class AmendPolicy(Command):
+    TYPE = event_type("notifications", "amend-policy")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    policy_id: str
+    title: str
+    effective_at: dt.datetime
+    changes: PolicyChanges = Field(default_factory=PolicyChanges)
+
+
+class CancelPolicy(Command):
+    TYPE = event_type("notifications", "cancel-policy")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    policy_id: str
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AcknowledgeNotice(Command):
+    """An organisation read and acknowledges one of its notices."""
+
+    TYPE = event_type("notifications", "acknowledge-notice")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    notice_id: str
+    organisation_id: str
+
+
+class CreateWebhookEndpoint(Command):
+    """`secret` is the endpoint's `whsec_...` secret sealed with the platform key (never the
+    secret itself): the gateway shows the secret once; notifications unseals it to sign."""
+
+    TYPE = event_type("notifications", "create-webhook-endpoint")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    endpoint_id: str
+    organisation_id: str
+    url: str = Field(max_length=2048)
+    event_types: list[str]
+    description: str = Field(default="", max_length=500)
+    secret: str
+
+
+class RotateWebhookSecret(Command):
+    TYPE = event_type("notifications", "rotate-webhook-secret")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    endpoint_id: str
+    organisation_id: str
+    secret: str  # sealed, as in CreateWebhookEndpoint
+
+
+class ReplayWebhookDeliveries(Command):
+    TYPE = event_type("notifications", "replay-webhook-deliveries")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    endpoint_id: str
+    organisation_id: str
+    since: dt.datetime
+
+
 COMMANDS: tuple[type[Command], ...] = (
     RegisterFamily,
     AddFamilyMember,
@@ -202,4 +257,10 @@ COMMANDS: tuple[type[Command], ...] = (
     UpdateShelterCapacity,
     ConfirmShelterArrival,
     AnnouncePolicy,
+    AmendPolicy,
+    CancelPolicy,
+    AcknowledgeNotice,
+    CreateWebhookEndpoint,
+    RotateWebhookSecret,
+    ReplayWebhookDeliveries,
 )

@@ -12,6 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field
 ANumber = Annotated[str, Field(pattern=r"^A\d{9}$", description="A-number: 'A' and 9 digits")]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 639-3 code")]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+EmailAddress = Annotated[
+    str,
+    Field(
+        max_length=254,
+        pattern=r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$",
+        description="An e-mail address (ASCII)",
+    ),
+]
+PhoneNumber = Annotated[
+    str, Field(pattern=r"^\+[0-9]{6,15}$", description="E.164: '+' and 6 to 15 digits")
+]
 
 
 class Contract(BaseModel):
@@ -118,3 +129,14 @@ class PolicyChanges(Contract):
                 FieldError(field="changes.min_notice_hours", message="must not be below zero")
             )
         return errors
+
+
+class Contact(Contract):
+    """A point of contact at a partner organisation: who they are, how to reach them, and the
+    languages they read (ISO 639-3, preferred first)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(default="", max_length=100)
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
+    languages: list[LanguageCode] = Field(default=[], max_length=10)

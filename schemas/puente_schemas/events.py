@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from puente_schemas.common import (
     Channel,
+    Contact,
     Contract,
     FieldError,
+    LanguageCode,
     Location,
     Member,
     PartnerKind,
@@ -440,7 +442,57 @@ class PolicyEffective(Event):
     changes: PolicyChanges = PolicyChanges()
 
 
+class PolicyAmended(Event):
+    """A policy changed before it took effect; partners are told again, 24 hours ahead."""
+
+    TYPE = event_type("notifications", "policy-amended")
+    TOPIC = events_topic("notifications")
+    policy_id: str
+    title: str
+    effective_at: dt.datetime
+    changes: PolicyChanges = PolicyChanges()
+
+
+class PolicyCancelled(Event):
+    """A policy withdrawn before it took effect: it never takes effect."""
+
+    TYPE = event_type("notifications", "policy-cancelled")
+    TOPIC = events_topic("notifications")
+    policy_id: str
+    reason: str
+
+
+class PolicyAtRisk(Event):
+    """Organisations that have not acknowledged a policy's notice close to its effective time."""
+
+    TYPE = event_type("notifications", "policy-at-risk")
+    TOPIC = events_topic("notifications")
+    policy_id: str
+    effective_at: dt.datetime
+    organisation_ids: list[str]
+
+
+class NoticeIssued(Event):
+    """A notice in an organisation's inbox: what it says, in the language it was written in.
+    It names no person: a family appears only by its id."""
+
+    TYPE = event_type("notifications", "notice-issued")
+    TOPIC = events_topic("notifications")
+    notice_id: str
+    organisation_id: str
+    kind: str
+    title: str
+    text: str
+    language: LanguageCode
+    policy_id: str | None = None
+    family_unit_id: str | None = None
+    # When the policy the notice is about takes effect (policy notices only).
+    effective_at: dt.datetime | None = None
+
+
 class NoticeDelivered(Event):
+    """A notice reached a recipient through one channel (`inbox`, `webhook`, `email`, ...)."""
+
     TYPE = event_type("notifications", "notice-delivered")
     TOPIC = events_topic("notifications")
     notice_id: str
@@ -449,6 +501,71 @@ class NoticeDelivered(Event):
     channel: str
     kind: str
     policy_id: str | None = None
+    organisation_id: str | None = None
+
+
+class NoticeAcknowledged(Event):
+    TYPE = event_type("notifications", "notice-acknowledged")
+    TOPIC = events_topic("notifications")
+    notice_id: str
+    organisation_id: str
+    policy_id: str | None = None
+    acknowledged_at: dt.datetime
+
+
+class NoticeEscalated(Event):
+    """Still unacknowledged close to the deadline: sent again through every channel."""
+
+    TYPE = event_type("notifications", "notice-escalated")
+    TOPIC = events_topic("notifications")
+    notice_id: str
+    organisation_id: str
+    policy_id: str | None = None
+    channels: list[str]
+
+
+class WebhookEndpointCreated(Event):
+    """A partner's webhook endpoint (its secret never travels in an event)."""
+
+    TYPE = event_type("notifications", "webhook-endpoint-created")
+    TOPIC = events_topic("notifications")
+    endpoint_id: str
+    organisation_id: str
+    url: str
+    event_types: list[str]
+    description: str = ""
+
+
+class WebhookSecretRotated(Event):
+    TYPE = event_type("notifications", "webhook-secret-rotated")
+    TOPIC = events_topic("notifications")
+    endpoint_id: str
+    organisation_id: str
+    previous_valid_until: dt.datetime
+
+
+class WebhookEndpointDisabled(Event):
+    TYPE = event_type("notifications", "webhook-endpoint-disabled")
+    TOPIC = events_topic("notifications")
+    endpoint_id: str
+    organisation_id: str
+    reason: str
+
+
+class WebhookDeliveryAttempted(Event):
+    """One attempt to deliver one message (`webhook_id`, the same on every attempt)."""
+
+    TYPE = event_type("notifications", "webhook-delivery-attempted")
+    TOPIC = events_topic("notifications")
+    webhook_id: str
+    endpoint_id: str
+    organisation_id: str
+    event_type: str
+    attempt: int
+    status: str  # succeeded | retrying | failed
+    response_status: int | None = None
+    error: str | None = None
+    next_attempt_at: dt.datetime | None = None
 
 
 class DeliveryFailed(Event):
@@ -462,6 +579,31 @@ class DeliveryFailed(Event):
 class NotificationsCommandRejected(CommandRejected):
     TYPE = event_type("notifications", "command-rejected")
     TOPIC = events_topic("notifications")
+
+
+class OrganisationRegistered(Event):
+    """A partner organisation the gateway admits: who it is, the languages it reads (ISO
+    639-3, preferred first) and its points of contact. Never a token or a secret."""
+
+    TYPE = event_type("gateway", "organisation-registered")
+    TOPIC = events_topic("gateway")
+    organisation_id: str
+    name: str
+    kind: PartnerKind
+    languages: list[LanguageCode] = []
+    contacts: list[Contact] = []
+    shelter_id: str | None = None
+
+
+class OrganisationUpdated(Event):
+    TYPE = event_type("gateway", "organisation-updated")
+    TOPIC = events_topic("gateway")
+    organisation_id: str
+    name: str
+    kind: PartnerKind
+    languages: list[LanguageCode] = []
+    contacts: list[Contact] = []
+    shelter_id: str | None = None
 
 
 EVENTS: tuple[type[Event], ...] = (
@@ -501,7 +643,19 @@ EVENTS: tuple[type[Event], ...] = (
     ProcessingCommandRejected,
     PolicyAnnounced,
     PolicyEffective,
+    PolicyAmended,
+    PolicyCancelled,
+    PolicyAtRisk,
+    NoticeIssued,
     NoticeDelivered,
+    NoticeAcknowledged,
+    NoticeEscalated,
     DeliveryFailed,
+    WebhookEndpointCreated,
+    WebhookSecretRotated,
+    WebhookEndpointDisabled,
+    WebhookDeliveryAttempted,
     NotificationsCommandRejected,
+    OrganisationRegistered,
+    OrganisationUpdated,
 )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 SERVICES = ("registration", "scheduling", "transport", "processing", "notifications", "gateway")
-EVENT_SOURCES = ("registration", "scheduling", "transport", "processing", "notifications")
+EVENT_SOURCES = (
+    "registration",
+    "scheduling",
+    "transport",
+    "processing",
+    "notifications",
+    "gateway",
+)
 
 
 def events_topic(service: str) -> str:
@@ -27,6 +34,7 @@ SCHEDULING_EVENTS = events_topic("scheduling")
 TRANSPORT_EVENTS = events_topic("transport")
 PROCESSING_EVENTS = events_topic("processing")
 NOTIFICATIONS_EVENTS = events_topic("notifications")
+GATEWAY_EVENTS = events_topic("gateway")
 ALL_EVENT_TOPICS = tuple(events_topic(s) for s in EVENT_SOURCES)
 
 REGISTRATION_COMMANDS = commands_topic("registration")
