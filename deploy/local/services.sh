@@ -3,7 +3,8 @@
 # PostgreSQL (`make up` starts those first). Logs and pids under var/.
 #   deploy/local/services.sh up|down|status
 # Also read: PUENTE_VAR, PUENTE_PG or PUENTE_DATABASE_URL (with `{service}`), PUENTE_HEALTH_BASE
-# (first of six health ports, 8101), and every PUENTE_* setting (README), e.g. the gateway's port.
+# (first of the health ports, 8101), PUENTE_SIMULATOR=true (the field simulator too, for demos),
+# and every PUENTE_* setting (README), e.g. the gateway's port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${PUENTE_VAR:-$PWD/var}
@@ -11,11 +12,12 @@ PG=${PUENTE_PG:-postgresql://postgres:puente@127.0.0.1:5432}
 DATABASES=${PUENTE_DATABASE_URL:-"$PG/puente_{service}"} # `{service}`: one database each
 HEALTH_BASE=${PUENTE_HEALTH_BASE:-8101}
 SERVICES=(registration scheduling transport processing notifications gateway)
+if [[ ${PUENTE_SIMULATOR:-false} == true ]]; then SERVICES+=(simulator); fi
 # An accelerated clock (PUENTE_CLOCK_SPEED) must be shared: one epoch for every process.
 export PUENTE_CLOCK_EPOCH=${PUENTE_CLOCK_EPOCH:-$(date +%s)}
 mkdir -p "$VAR/log" "$VAR/run"
 
-health_port() { # a fixed port per service: 8101..8106 unless PUENTE_HEALTH_BASE moves them
+health_port() { # a fixed port per service: 8101..8107 unless PUENTE_HEALTH_BASE moves them
   local i
   for i in "${!SERVICES[@]}"; do
     if [[ ${SERVICES[$i]} == "$1" ]]; then echo $((HEALTH_BASE + i)); return; fi
@@ -54,13 +56,13 @@ up() {
     done
     curl -fs "http://127.0.0.1:$port/ready" >/dev/null || { echo "$name not ready: see $VAR/log/$name.log"; exit 1; }
   done
-  echo "all six services ready; GraphQL at http://127.0.0.1:${PUENTE_GATEWAY_PORT:-8000}/graphql"
+  echo "all ${#SERVICES[@]} services ready (${SERVICES[*]}); GraphQL at http://127.0.0.1:${PUENTE_GATEWAY_PORT:-8000}/graphql"
   echo "admin token: $(cat "$VAR/admin.token")"
 }
 
 down() {
   local name pid
-  for name in "${SERVICES[@]}"; do
+  for name in "${SERVICES[@]}" simulator; do # the simulator, whatever PUENTE_SIMULATOR says now
     pid="$VAR/run/$name.pid"
     [[ -f $pid ]] || continue
     kill "$(cat "$pid")" 2>/dev/null || true

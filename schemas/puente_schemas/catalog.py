@@ -61,11 +61,34 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
         c.AnnouncePolicy,
     ),
     "gateway": EVENTS,
+    "simulator": (
+        e.Scheduled,
+        e.Rescheduled,
+        e.TransportBooked,
+        e.TransportFailed,
+        e.BookingCancelled,
+        e.CheckedIn,
+        e.Processed,
+        e.CallbackBooked,
+    ),
 }
+# What the people in the field report, played by the simulator in demos (marked simulated).
+SIMULATED: tuple[Contract, ...] = (
+    c.RecordDeparture,
+    c.RecordArrival,
+    c.ReportDelay,
+    c.ReportMissedPickup,
+    c.CompleteProcessing,
+    c.ReleaseFamily,
+    c.RecordCallback,
+)
 
 
 def publishes(service: str) -> tuple[Contract, ...]:
-    """Services publish the events on their own topic; the gateway also sends the commands."""
+    """Services publish the events on their own topic; the gateway also sends the commands,
+    the simulator only those of the people in the field."""
+    if service == "simulator":
+        return SIMULATED
     commands = COMMANDS if service == "gateway" else ()
     if service in EVENT_SOURCES:
         return commands + tuple(m for m in EVENTS if events_topic(service) == m.TOPIC)

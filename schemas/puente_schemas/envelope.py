@@ -76,6 +76,13 @@ class Headers(BaseModel):
         None, description="The command that started this chain; when absent, ce_id"
     )
     ce_causationid: OptionalText = Field(None, description="ce_id of the message that caused this")
+    ce_puentesimulated: Annotated[
+        Literal["true", "false"] | SkipJsonSchema[None], BeforeValidator(_absent_if_empty)
+    ] = Field(
+        None,
+        description="true: sent by the field simulator (demos, benches), or caused by a"
+        " message that was; absent or false: a real one",
+    )
     content_type: Annotated[
         str | SkipJsonSchema[None], BeforeValidator(_media_type), AfterValidator(_json)
     ] = Field(
@@ -128,6 +135,7 @@ class Envelope(BaseModel):
     subject: str
     correlation_id: str
     causation_id: str | None = None
+    simulated: bool = False  # the field simulator sent it, or caused it
     data: dict[str, Any]
 
     def headers(self) -> dict[str, str]:
@@ -141,6 +149,7 @@ class Envelope(BaseModel):
             "ce_subject": self.subject,
             "ce_correlationid": self.correlation_id,
             "ce_causationid": self.causation_id,
+            "ce_puentesimulated": "true" if self.simulated else None,
             "content-type": CONTENT_TYPE,
         }
         return {key: value for key, value in values.items() if value}
@@ -170,5 +179,6 @@ class Envelope(BaseModel):
             subject=wire.ce_subject or "",
             correlation_id=wire.ce_correlationid or wire.ce_id,
             causation_id=wire.ce_causationid,
+            simulated=wire.ce_puentesimulated == "true",
             data=data,
         )

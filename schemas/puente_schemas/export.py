@@ -34,7 +34,16 @@ def _name(model: Contract) -> str:
     return model.TYPE.removeprefix("org.puente.")
 
 
-def _message(model: Contract, payload: dict[str, Any]) -> dict[str, Any]:
+# What the simulator's messages say in their headers, beside their type.
+SIMULATED_HEADERS = {
+    "ce_source": {"const": "/puente/simulator"},
+    "ce_puentesimulated": {"const": "true"},
+}
+
+
+def _message(
+    model: Contract, payload: dict[str, Any], headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A message as it travels: CloudEvents attributes in headers, the contract as JSON."""
     return {
         "name": model.TYPE,
@@ -43,7 +52,10 @@ def _message(model: Contract, payload: dict[str, Any]) -> dict[str, Any]:
         "headers": {
             "allOf": [
                 {"$ref": f"#/components/schemas/{HEADERS}"},
-                {"type": "object", "properties": {"ce_type": {"const": model.TYPE}}},
+                {
+                    "type": "object",
+                    "properties": {"ce_type": {"const": model.TYPE}, **(headers or {})},
+                },
             ]
         },
         "correlationId": {
@@ -84,8 +96,9 @@ def asyncapi(service: str) -> dict[str, Any]:
         [(m, "validation") for m in models.values()], ref_template=REF
     )
     schemas = {**definitions["$defs"], HEADERS: Headers.model_json_schema(by_alias=True)}
+    simulated = SIMULATED_HEADERS if service == "simulator" else {}
     messages = {
-        name: _message(model, payloads[(model, "validation")])
+        name: _message(model, payloads[(model, "validation")], simulated if model in sent else None)
         for name, model in sorted(models.items())
     }
     return {

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-SERVICES = ("registration", "scheduling", "transport", "processing", "notifications", "gateway")
+SERVICES = (
+    "registration",
+    "scheduling",
+    "transport",
+    "processing",
+    "notifications",
+    "gateway",
+    "simulator",  # demos and benches only: its commands say they are simulated
+)
 EVENT_SOURCES = (
     "registration",
     "scheduling",

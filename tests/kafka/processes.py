@@ -21,12 +21,21 @@ from typing import IO, Any
 
 import httpx
 import psycopg
-from puente_runtime import AcceleratedClock, Settings, SystemClock
+from puente_platform.settings import PlatformSettings
+from puente_runtime import AcceleratedClock, SystemClock
 
 from tests.kafka import broker
 from tests.kafka.broker import Offsets, Tap
 
-SERVICES = ("registration", "scheduling", "transport", "processing", "notifications", "gateway")
+SERVICES = (
+    "registration",
+    "scheduling",
+    "transport",
+    "processing",
+    "notifications",
+    "gateway",
+    "simulator",  # the field simulator plays the people who report departures, releases...
+)
 _PREFIX = "@prefix@"
 Subscriptions = dict[str, dict[str, tuple[str, ...]]]  # service -> group -> topics
 
@@ -50,13 +59,12 @@ def subscriptions(var_dir: Path) -> Subscriptions:
     root (so tests follow the services' handlers rather than a copy of them)."""
     found: Subscriptions = {}
     for name in SERVICES:
-        settings = Settings(
+        settings = PlatformSettings(
             var_dir=var_dir / name,
             group_prefix=_PREFIX,
             bus="embedded",
             database_url=None,
             otel_exporter="none",
-            simulator=True,
         )
         bus = _RecordingBus()
         app = importlib.import_module(f"puente_{name}.app").create_app(
@@ -165,7 +173,11 @@ class Platform:
                 {
                     "PUENTE_GATEWAY_HOST": "127.0.0.1",
                     "PUENTE_GATEWAY_PORT": str(self.gateway_port),
-                    "PUENTE_SIMULATOR": "true",
+                }
+            )
+        if name == "simulator":
+            env.update(
+                {
                     "PUENTE_SIMULATOR_LATE_EVERY": "0",  # mishaps only where a test asks
                     "PUENTE_SIMULATOR_MISSED_EVERY": "0",
                 }

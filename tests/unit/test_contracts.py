@@ -7,9 +7,12 @@ import puente_processing.handlers
 import puente_registration.handlers
 import puente_transport.handlers
 import pytest
+from puente_runtime import FakeClock
+from puente_runtime.outbox import envelope_for
 from puente_schemas import Envelope
 from puente_schemas.catalog import CONSUMES
-from puente_schemas.events import Registered
+from puente_schemas.commands import ReleaseFamily
+from puente_schemas.events import Registered, Released
 from puente_schemas.export import exports
 
 ROOT = Path(__file__).resolve().parents[2] / "schemas"
@@ -74,3 +77,23 @@ def test_envelope_round_trips_through_kafka_headers():
 def test_malformed_envelopes_say_what_is_wrong(headers, body, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
         Envelope.from_kafka(headers, body)
+
+
+def test_a_simulated_message_says_so_and_so_does_what_it_causes():
+    """The field simulator's commands carry `ce_puentesimulated: true`, which any consumer
+    reads; an event they cause is simulated too, so the chain can be told from a real one."""
+    clock = FakeClock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    command = envelope_for(
+        ReleaseFamily(family_unit_id="f1"), source="simulator", clock=clock, simulated=True
+    )
+    headers = command.headers()
+    assert headers["ce_source"] == "/puente/simulator"
+    assert headers["ce_puentesimulated"] == "true"
+    received = Envelope.from_kafka(headers, command.body())
+    assert received.simulated
+
+    event = Released.model_construct(family_unit_id="f1")
+    caused = envelope_for(event, source="processing", clock=clock, cause=received)
+    assert caused.simulated and caused.headers()["ce_puentesimulated"] == "true"
+    real = envelope_for(ReleaseFamily(family_unit_id="f2"), source="gateway", clock=clock)
+    assert not real.simulated and "ce_puentesimulated" not in real.headers()

@@ -11,13 +11,14 @@ import time
 import httpx
 import pytest
 from puente_platform import create_platform
-from puente_runtime import AcceleratedClock, EmbeddedBus, Settings
+from puente_platform.settings import PlatformSettings
+from puente_runtime import AcceleratedClock, EmbeddedBus
 
 
 @pytest.fixture
 async def platform(tmp_path):
     # 100,000x: a day passes in under a second, so the journey takes a few seconds.
-    settings = Settings(
+    settings = PlatformSettings(
         var_dir=tmp_path,
         simulator=True,
         simulator_late_every=0,  # no mishaps: tests count each family's events

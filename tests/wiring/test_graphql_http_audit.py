@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from puente_platform import create_platform
-from puente_runtime import EmbeddedBus, Settings, SystemClock
+from puente_platform.settings import PlatformSettings
+from puente_runtime import EmbeddedBus, SystemClock
 
 from tests.node import run_tool
 
@@ -29,7 +30,7 @@ def free_port() -> int:
 @pytest.fixture
 async def served(tmp_path) -> AsyncIterator[tuple[str, str]]:
     """The platform in one process with its HTTP server up: (GraphQL URL, admin token)."""
-    settings = Settings(var_dir=tmp_path, gateway_port=free_port())
+    settings = PlatformSettings(var_dir=tmp_path, gateway_port=free_port())
     bus = EmbeddedBus(tmp_path / "bus.db")
     built = create_platform(settings=settings, bus=bus, clock=SystemClock())
     await bus.start()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from puente_platform import create_platform
+from puente_platform.settings import PlatformSettings
 from puente_registration import create_app
 from puente_registration.tables import CallbackRow, ExpediteRow, FamilyRow, PersonRow
 from puente_runtime import AcceleratedClock, EmbeddedBus, FakeClock, Service, Settings
@@ -388,7 +389,7 @@ async def test_a_denial_is_final_and_bad_requests_change_nothing(registration):
 async def quiet_platform(tmp_path):
     """The embedded platform without the field simulator, so families stay registered (a
     released family's registration is closed) while the clock runs 100,000 times faster."""
-    settings = Settings(var_dir=tmp_path, simulator=False, relay_poll_seconds=0.05)
+    settings = PlatformSettings(var_dir=tmp_path, simulator=False, relay_poll_seconds=0.05)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
     clock = AcceleratedClock(speed=100_000, epoch=time.time())
     built = create_platform(settings=settings, bus=bus, clock=clock)

@@ -13,7 +13,8 @@ from collections import Counter
 import httpx
 import pytest
 from puente_platform import create_platform
-from puente_runtime import EmbeddedBus, FakeClock, Settings
+from puente_platform.settings import PlatformSettings
+from puente_runtime import EmbeddedBus, FakeClock
 from puente_runtime.storage import make_engine
 from puente_scheduling import domain
 from puente_scheduling.handlers import decide
@@ -49,7 +50,7 @@ HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 
 @pytest.fixture
 async def platform(tmp_path):
-    settings = Settings(var_dir=tmp_path, relay_poll_seconds=0.05)
+    settings = PlatformSettings(var_dir=tmp_path, relay_poll_seconds=0.05)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
     clock = FakeClock(START)
     built = create_platform(settings=settings, bus=bus, clock=clock)

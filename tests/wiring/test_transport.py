@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from puente_platform import create_platform
+from puente_platform.settings import PlatformSettings
 from puente_runtime import EmbeddedBus, FakeClock, Settings
 from puente_runtime.messages import to_message
 from puente_runtime.outbox import envelope_for
@@ -268,7 +269,7 @@ async def platform(tmp_path):
     """The whole platform in one process on a clock the test holds still."""
     clock = FakeClock(START)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.01)
-    settings = Settings(var_dir=tmp_path, relay_poll_seconds=0.02)
+    settings = PlatformSettings(var_dir=tmp_path, relay_poll_seconds=0.02)
     built = create_platform(settings=settings, bus=bus, clock=clock)
     await bus.start()
     for service in built.all_services:

@@ -1,4 +1,4 @@
-"""Composition root: the gateway's service, read model, GraphQL app and (in demos) simulator."""
+"""Composition root: the gateway's service, read model and GraphQL app."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from puente_gateway.live import Hub, Outcome, Outcomes
 from puente_gateway.public import only_public
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.schema import PUBLIC_FIELDS, schema
-from puente_gateway.simulator import Simulator
 from puente_gateway.tables import TABLES
 
 # Registrant lookups per client address and per code (registrantStatus).
@@ -53,7 +52,6 @@ class Gateway:
             tables=TABLES,
             handlers=projection.handlers(hub=self.hub, outcomes=self.outcomes),
         )
-        self.simulator = Simulator(self.service) if settings.simulator else None
         self.graphql = _GraphQL(self)
         self.asgi = Starlette(
             routes=[

@@ -1,5 +1,4 @@
-"""The gateway's own tables: the read model, organisations and credentials, the audit log and
-the simulator's planned actions.
+"""The gateway's own tables: the read model, organisations and credentials, the audit log.
 
 Table names carry a `gateway_` prefix: every service's tables share one SQLModel metadata when
 the platform runs in one process. Datetimes are aware and come back in UTC (sqlmodel's
@@ -159,31 +158,6 @@ class AuditRow(SQLModel, table=True):
     organisation_id: str | None = None
 
 
-class FieldAction(SQLModel, table=True):
-    """A command someone in the field will give later (simulator only)."""
-
-    __tablename__ = "gateway_field_action"
-
-    id: int | None = Field(default=None, primary_key=True)
-    due_at: dt.datetime = Field(index=True)
-    command_type: str
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    correlation_id: str
-    trace: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
-    done: bool = Field(default=False, index=True)
-
-
-class FieldFamily(SQLModel, table=True):
-    """What the simulator remembers of a family: its appointments (a late vehicle must be
-    late for one) and whether it already played a mishap (each family plays at most one)."""
-
-    __tablename__ = "gateway_field_family"
-
-    family_unit_id: str = Field(primary_key=True)
-    appointments: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
-    mishap: str | None = None
-
-
 class BookingRow(SQLModel, table=True):
     """A family's transport booking: what the journey needs, never a name or legal history."""
 
@@ -325,8 +299,6 @@ TABLES: tuple[type[SQLModel], ...] = (
     Organisation,
     Token,
     AuditRow,
-    FieldAction,
-    FieldFamily,
     BookingRow,
     TransportFailureRow,
     DocumentRow,

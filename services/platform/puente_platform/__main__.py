@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 
-from puente_runtime import EmbeddedBus, Settings
+from puente_runtime import EmbeddedBus
 from puente_runtime.run import configure_logging, make_clock, serve
 
 from puente_platform.app import create_platform
+from puente_platform.settings import PlatformSettings
 
 
 def main() -> None:
     configure_logging()
-    settings = Settings()
+    settings = PlatformSettings()
     bus = EmbeddedBus(settings.var_dir / "bus.db")
     platform = create_platform(settings=settings, bus=bus, clock=make_clock(settings))
     platform.gateway.service.also_run(platform.gateway.serve_http)
-    print(f"Puente: six services in one process, data under {settings.var_dir}/", flush=True)
+    count = len(platform.all_services)
+    print(f"Puente: {count} services in one process, data under {settings.var_dir}/", flush=True)
     print(f"GraphQL at http://{settings.gateway_host}:{settings.gateway_port}/graphql", flush=True)
     asyncio.run(serve(platform.all_services, bus, settings))
 

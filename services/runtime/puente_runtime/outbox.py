@@ -53,7 +53,10 @@ def envelope_for(
     clock: Clock,
     cause: Envelope | None = None,
     correlation_id: str | None = None,
+    simulated: bool = False,
 ) -> Envelope:
+    """`simulated`: the field simulator sends it; what a simulated message causes is
+    simulated too, so every consumer can tell the simulated field from the real one."""
     data = contract.model_dump(mode="json")
     envelope = Envelope(
         type=contract.TYPE,
@@ -62,6 +65,7 @@ def envelope_for(
         subject=subject_of(data, cause=cause),
         correlation_id=correlation_id or (cause.correlation_id if cause else ""),
         causation_id=cause.id if cause else None,
+        simulated=simulated or (cause is not None and cause.simulated),
         data=data,
     )
     if not envelope.correlation_id:

@@ -54,9 +54,11 @@ async def serve(services: list[Service], bus: Bus, settings: Settings) -> None:
     await bus.stop()
 
 
-def main(name: str, build: Build) -> None:
+def main(name: str, build: Build, settings_type: type[Settings] = Settings) -> None:
+    """Run the service `build` makes, with its settings (`settings_type`) read from the
+    environment."""
     configure_logging()
-    settings = Settings()
+    settings = settings_type()
     bus = make_bus(settings, client_id=f"puente-{name}")
     service = build(settings=settings, bus=bus, clock=make_clock(settings))
     asyncio.run(serve([service], bus, settings))

@@ -33,9 +33,6 @@ class Settings(BaseSettings):
     gateway_port: int = 8000
     code_key: str | None = None  # keys the registration-code hashes (a secret; see codes.py)
     outcome_timeout_seconds: float = 5.0
-    simulator: bool = False
-    simulator_late_every: int = 7  # the simulator makes one family in n late (0: never)
-    simulator_missed_every: int = 11  # and one in n miss its pick-up (0: never)
     min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
 

@@ -10,8 +10,6 @@ import itertools
 from collections.abc import Callable
 
 import pytest
-from puente_gateway import fieldwork
-from puente_gateway.tables import FieldAction
 from puente_schemas import Envelope
 from puente_schemas.common import Location
 from puente_schemas.events import (
@@ -21,9 +19,12 @@ from puente_schemas.events import (
     TransportFailed,
 )
 from puente_schemas.topics import REGISTRATION_COMMANDS, TRANSPORT_COMMANDS
-from sqlmodel import Session, col, select
+from puente_simulator import domain
 
-from .support import T0, TRACEPARENT, Harness, booked, eventually, scheduled
+from tests.gateway.support import booked, scheduled
+from tests.polling import eventually
+
+from .conftest import T0, TRACEPARENT, Field
 
 HOUR = dt.timedelta(hours=1)
 APPOINTMENT = T0 + dt.timedelta(days=1)  # the booking below arrives at T0 + 4 h
@@ -38,7 +39,7 @@ def families_playing(mishap: str | None, count: int = 1) -> list[str]:
             (
                 fid
                 for fid in ids
-                if fieldwork.mishap_for(fid, late_every=LATE_EVERY, missed_every=MISSED_EVERY)
+                if domain.mishap_for(fid, late_every=LATE_EVERY, missed_every=MISSED_EVERY)
                 == mishap
             ),
             count,
@@ -48,17 +49,6 @@ def families_playing(mishap: str | None, count: int = 1) -> list[str]:
 
 def family_playing(mishap: str | None) -> str:
     return families_playing(mishap)[0]
-
-
-def pending(harness: Harness) -> int:
-    """Field actions still to come."""
-    with Session(harness.gateway.service.engine) as session:
-        query = select(FieldAction).where(col(FieldAction.done).is_(False))
-        return len(session.exec(query).all())
-
-
-def sent(harness: Harness, topic: str) -> list[Envelope]:
-    return [Envelope.from_kafka(m.headers, m.value) for m in harness.bus.read(topic)]
 
 
 def names(envelopes: list[Envelope]) -> list[str]:
@@ -71,33 +61,31 @@ def trips(envelopes: list[Envelope]) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-async def simulating(make_harness: Callable[..., Harness]) -> Harness:
-    harness = make_harness(
-        simulator=True, simulator_late_every=LATE_EVERY, simulator_missed_every=MISSED_EVERY
-    )
+async def simulating(make_field: Callable[..., Field]) -> Field:
+    harness = make_field(simulator_late_every=LATE_EVERY, simulator_missed_every=MISSED_EVERY)
     await harness.start()
     return harness
 
 
-async def advance_to(harness: Harness, moment: dt.datetime, topic: str, count: int) -> None:
+async def advance_to(harness: Field, moment: dt.datetime, topic: str, count: int) -> None:
     harness.clock.current = moment
     await eventually(lambda: len(harness.bus.read(topic)) >= count)
 
 
 def test_the_share_of_families_is_the_settings_and_zero_turns_it_off() -> None:
     ids = [f"family-{n}" for n in range(7000)]
-    chosen = [fieldwork.mishap_for(f, late_every=7, missed_every=11) for f in ids]
-    never = {fieldwork.mishap_for(f, late_every=0, missed_every=0) for f in ids}
+    chosen = [domain.mishap_for(f, late_every=7, missed_every=11) for f in ids]
+    never = {domain.mishap_for(f, late_every=0, missed_every=0) for f in ids}
 
-    assert 0.06 < chosen.count(fieldwork.MISSED) / len(ids) < 0.12
-    assert 0.10 < chosen.count(fieldwork.LATE) / len(ids) < 0.16
+    assert 0.06 < chosen.count(domain.MISSED) / len(ids) < 0.12
+    assert 0.10 < chosen.count(domain.LATE) / len(ids) < 0.16
     assert never == {None}
 
 
 async def test_a_late_vehicle_misses_the_appointment_then_the_new_booking_goes_well(
-    simulating: Harness,
+    simulating: Field,
 ) -> None:
-    harness, fid = simulating, family_playing(fieldwork.LATE)
+    harness, fid = simulating, family_playing(domain.LATE)
     # The booking may reach the simulator before its appointment: it waits for it.
     first = await harness.publish(booked(fid, "bk-1", departure_at=T0 + HOUR), correlation_id="c")
     await harness.publish(scheduled(fid, appointment_at=APPOINTMENT))
@@ -124,7 +112,7 @@ async def test_a_late_vehicle_misses_the_appointment_then_the_new_booking_goes_w
     await advance_to(harness, moved - 6 * HOUR, TRANSPORT_COMMANDS, 3)
     await advance_to(harness, moved - 3 * HOUR, TRANSPORT_COMMANDS, 4)
 
-    commands = sent(harness, TRANSPORT_COMMANDS)
+    commands = harness.sent(TRANSPORT_COMMANDS)
     assert trips(commands) == [
         ("record-departure", "bk-1"),
         ("report-delay", "bk-1"),
@@ -138,8 +126,8 @@ async def test_a_late_vehicle_misses_the_appointment_then_the_new_booking_goes_w
     assert traces == {TRACEPARENT.split("-")[1]}
 
 
-async def test_a_family_picked_for_it_misses_its_pick_up_once(simulating: Harness) -> None:
-    harness, fid = simulating, family_playing(fieldwork.MISSED)
+async def test_a_family_picked_for_it_misses_its_pick_up_once(simulating: Field) -> None:
+    harness, fid = simulating, family_playing(domain.MISSED)
     await harness.publish(scheduled(fid, appointment_at=APPOINTMENT))
     await harness.publish(booked(fid, "bk-1", departure_at=T0 + HOUR))
     await advance_to(harness, T0 + HOUR, TRANSPORT_COMMANDS, 1)
@@ -149,7 +137,7 @@ async def test_a_family_picked_for_it_misses_its_pick_up_once(simulating: Harnes
     await harness.publish(booked(fid, "bk-2", departure_at=T0 + 10 * HOUR))
     await advance_to(harness, T0 + 13 * HOUR, TRANSPORT_COMMANDS, 3)
 
-    commands = sent(harness, TRANSPORT_COMMANDS)
+    commands = harness.sent(TRANSPORT_COMMANDS)
     assert trips(commands) == [
         ("report-missed-pickup", "bk-1"),
         ("record-departure", "bk-2"),
@@ -157,7 +145,7 @@ async def test_a_family_picked_for_it_misses_its_pick_up_once(simulating: Harnes
     ]
 
 
-async def test_a_cancelled_booking_is_not_played(simulating: Harness) -> None:
+async def test_a_cancelled_booking_is_not_played(simulating: Field) -> None:
     harness = simulating
     fid, other = families_playing(None, count=2)
     await harness.publish(booked(fid, "bk-1", departure_at=T0 + HOUR))
@@ -166,14 +154,14 @@ async def test_a_cancelled_booking_is_not_played(simulating: Harness) -> None:
     )
     await harness.publish(booked(fid, "bk-2", departure_at=T0 + 2 * HOUR))
     await harness.publish(booked(other, "bk-3", departure_at=T0 + HOUR))
-    await eventually(lambda: pending(harness) == 4)
+    await eventually(lambda: harness.pending() == 4)
     await advance_to(harness, T0 + 5 * HOUR, TRANSPORT_COMMANDS, 4)
 
-    commands = sent(harness, TRANSPORT_COMMANDS)
+    commands = harness.sent(TRANSPORT_COMMANDS)
     assert sorted(c.data["booking_id"] for c in commands) == ["bk-2", "bk-2", "bk-3", "bk-3"]
 
 
-async def test_the_hotline_makes_each_call_back_at_its_time(simulating: Harness) -> None:
+async def test_the_hotline_makes_each_call_back_at_its_time(simulating: Field) -> None:
     harness = simulating
     await harness.publish(
         CallbackBooked(
@@ -181,14 +169,14 @@ async def test_the_hotline_makes_each_call_back_at_its_time(simulating: Harness)
         ),
         correlation_id="case-1",
     )
-    await eventually(lambda: pending(harness) == 1)
+    await eventually(lambda: harness.pending() == 1)
     harness.clock.current = T0 + HOUR
     await asyncio.sleep(0.3)
     assert harness.bus.read(REGISTRATION_COMMANDS) == []
 
     await advance_to(harness, T0 + 2 * HOUR, REGISTRATION_COMMANDS, 1)
 
-    [call] = sent(harness, REGISTRATION_COMMANDS)
+    [call] = harness.sent(REGISTRATION_COMMANDS)
     assert names([call]) == ["record-callback"]
     assert call.data == {
         "family_unit_id": "f-1",

@@ -1,5 +1,5 @@
 """The field simulator: planned actions fire as commands when the clock reaches them, on
-the case's correlation id and trace."""
+the case's correlation id and trace, from `/puente/simulator` and marked simulated."""
 
 from __future__ import annotations
 
@@ -8,18 +8,20 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from puente_gateway.tables import FieldAction
 from puente_schemas import Envelope
 from puente_schemas.events import CheckedIn, PreparedDocument, Processed, TransportBooked
 from puente_schemas.topics import PROCESSING_COMMANDS, TRANSPORT_COMMANDS
+from puente_simulator.tables import FieldAction
 from sqlmodel import Session, select
 
-from .support import T0, TRACEPARENT, Harness, eventually
+from tests.polling import eventually
+
+from .conftest import T0, TRACEPARENT, Field
 
 HOUR = dt.timedelta(hours=1)
 
 
-def commands(harness: Harness, topic: str) -> list[tuple[str, Envelope, str]]:
+def commands(harness: Field, topic: str) -> list[tuple[str, Envelope, str]]:
     sent = harness.bus.read(topic)
     return [
         (
@@ -31,21 +33,21 @@ def commands(harness: Harness, topic: str) -> list[tuple[str, Envelope, str]]:
     ]
 
 
-def planned(harness: Harness) -> int:
-    with Session(harness.gateway.service.engine) as session:
+def planned(harness: Field) -> int:
+    with Session(harness.service.engine) as session:
         return len(session.exec(select(FieldAction)).all())
 
 
 @pytest.fixture
-async def simulating(make_harness: Callable[..., Harness]) -> Harness:
+async def simulating(make_field: Callable[..., Field]) -> Field:
     """The happy path: no family is picked for a late vehicle or a missed pick-up."""
-    harness = make_harness(simulator=True, simulator_late_every=0, simulator_missed_every=0)
+    harness = make_field(simulator_late_every=0, simulator_missed_every=0)
     await harness.start()
     return harness
 
 
 async def test_a_booking_becomes_a_departure_then_an_arrival(
-    simulating: Harness,
+    simulating: Field,
 ) -> None:
     harness, fid = simulating, str(uuid.uuid4())
     booked = await harness.publish(
@@ -74,13 +76,14 @@ async def test_a_booking_becomes_a_departure_then_an_arrival(
     assert [name for name, _, _ in departure] == ["record-departure"]
     assert [name for name, _, _ in sent] == ["record-departure", "record-arrival"]
     for _, envelope, traceparent in sent:
+        assert envelope.source == "/puente/simulator" and envelope.simulated
         assert envelope.correlation_id == booked.correlation_id
         assert envelope.subject == fid
         assert traceparent.split("-")[1] == TRACEPARENT.split("-")[1]
     assert sent[1][1].data == {"family_unit_id": fid, "booking_id": "bk-1", "site": "brownsville"}
 
 
-async def test_port_officers_finish_processing_then_release(simulating: Harness) -> None:
+async def test_port_officers_finish_processing_then_release(simulating: Field) -> None:
     harness, fid = simulating, str(uuid.uuid4())
     await harness.publish(CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=T0))
     await harness.publish(
@@ -103,7 +106,7 @@ async def test_port_officers_finish_processing_then_release(simulating: Harness)
 
 
 async def test_the_demo_says_so(
-    make_harness: Callable[..., Harness], capsys: pytest.CaptureFixture[str]
+    make_field: Callable[..., Field], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await make_harness(simulator=True).start()
+    await make_field().start()
     await eventually(lambda: "demo: simulated field operations" in capsys.readouterr().out)

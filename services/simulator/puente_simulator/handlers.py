@@ -2,7 +2,8 @@
 families, a late vehicle or a missed pick-up), port officers record arrivals, finish
 processing and release families, hotline operators make their call-backs; each through the
 same commands a real partner would send, at the times the events planned (on the injected,
-maybe fast, clock). What they do is decided in fieldwork.py. It holds no token and does not
+maybe fast, clock). What they do is decided in domain.py. Every command it sends says it is
+simulated (`ce_puentesimulated: true`, source `/puente/simulator`). It holds no token and does not
 go through GraphQL: it plays the port officers of every site, each acting only on the families
 its events send to that site, so the sites a port officer's token names do not apply to it.
 
@@ -35,19 +36,28 @@ from puente_schemas.events import (
 )
 from sqlmodel import Session, col, select
 
-from puente_gateway import fieldwork
-from puente_gateway.tables import FieldAction, FieldFamily
+from puente_simulator import domain
+from puente_simulator.tables import FieldAction, FieldFamily
 
-log = logging.getLogger("puente.gateway.simulator")
+log = logging.getLogger("puente.simulator")
 
 
 class Simulator:
-    def __init__(self, service: Service, *, poll_seconds: float = 0.1) -> None:
+    def __init__(
+        self,
+        service: Service,
+        *,
+        late_every: int,
+        missed_every: int,
+        poll_seconds: float = 0.1,
+    ) -> None:
         self._service = service
         self._poll_seconds = poll_seconds
-        self._late_every = service.settings.simulator_late_every
-        self._missed_every = service.settings.simulator_missed_every
-        handlers: Handlers = {
+        self._late_every = late_every
+        self._missed_every = missed_every
+
+    def handlers(self) -> Handlers:
+        return {
             Scheduled: self._remember,
             Rescheduled: self._remember,
             TransportBooked: self._travel,
@@ -57,8 +67,6 @@ class Simulator:
             Processed: self._plan,
             CallbackBooked: self._plan,
         }
-        service.consume(f"{service.settings.group_prefix}.simulator", handlers)
-        service.also_run(self.run)
 
     def _remember(self, event: Scheduled | Rescheduled, ctx: Context) -> list[Event]:
         """Appointment times: a late vehicle is late for one."""
@@ -73,11 +81,11 @@ class Simulator:
         family = _family(ctx, event.family_unit_id)
         mishap = None
         if family.mishap is None:  # each family plays at most one unhappy case
-            mishap = fieldwork.mishap_for(
+            mishap = domain.mishap_for(
                 event.family_unit_id, late_every=self._late_every, missed_every=self._missed_every
             )
         appointment_at = None
-        if mishap == fieldwork.LATE:
+        if mishap == domain.LATE:
             known = family.appointments.get(event.appointment_id)
             if known is None:
                 raise NotYet(f"transport-booked before its appointment for {event.family_unit_id}")
@@ -85,7 +93,7 @@ class Simulator:
         if mishap is not None:
             family.mishap = mishap
             ctx.session.add(family)
-        self._store(ctx, fieldwork.journey(event, mishap=mishap, appointment_at=appointment_at))
+        self._store(ctx, domain.journey(event, mishap=mishap, appointment_at=appointment_at))
         return []
 
     def _drop_trip(self, event: TransportFailed | BookingCancelled, ctx: Context) -> list[Event]:
@@ -94,7 +102,7 @@ class Simulator:
         booking_id = getattr(event, "booking_id", None)
         query = select(FieldAction).where(
             col(FieldAction.done).is_(False),
-            col(FieldAction.command_type).in_(fieldwork.TRANSPORT_COMMANDS),
+            col(FieldAction.command_type).in_(domain.TRANSPORT_COMMANDS),
         )
         for action in ctx.session.exec(query).all():
             payload = action.payload
@@ -106,10 +114,10 @@ class Simulator:
         return []
 
     def _plan(self, event: Event, ctx: Context) -> list[Event]:
-        self._store(ctx, fieldwork.plan(event))
+        self._store(ctx, domain.plan(event))
         return []
 
-    def _store(self, ctx: Context, plan: fieldwork.Plan) -> None:
+    def _store(self, ctx: Context, plan: domain.Plan) -> None:
         trace = inject_current()
         for due_at, command in plan:
             ctx.session.add(
@@ -156,6 +164,7 @@ class Simulator:
                 source=self._service.name,
                 clock=self._service.clock,
                 correlation_id=action.correlation_id,
+                simulated=True,
             )
             stage(session, [(envelope, command.TOPIC)], clock=self._service.clock)
             action.done = True
