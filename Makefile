@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools run test test-fast lint contracts kafka-up kafka-down pg-up pg-down up down bench bench-caseload
+.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,12 +30,19 @@ test: sync tools kafka-up pg-up ## every test: lint, types, unit, wiring, and re
 	PUENTE_REQUIRE_SERVERS=1 $(UV) run --locked pytest -ra
 
 test-fast: sync tools ## the tests that need no server
-	$(UV) run --locked pytest -m "not kafka"
+	$(UV) run --locked pytest -m "not servers"
 
 lint: ## ruff, mypy (strict on schemas and runtime), and contract exports up to date
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
 	$(UV) run --locked mypy
+
+migrate: sync ## bring every service's database to this code (each service also does at start)
+	$(UV) run --locked python -m puente_platform.migrate
+
+migration: sync ## a new revision of one history from its models: make migration SERVICE=x MESSAGE="..."
+	@test -n "$(SERVICE)" -a -n "$(MESSAGE)" || { echo 'usage: make migration SERVICE=<service|runtime> MESSAGE="what changes"'; exit 2; }
+	$(UV) run --locked python -m puente_platform.migrate revision "$(SERVICE)" "$(MESSAGE)"
 
 contracts: ## re-export JSON Schema and AsyncAPI after a deliberate contract change
 	$(UV) run --locked python -m puente_schemas.export schemas

@@ -30,7 +30,7 @@ from puente_gateway.live import Hub, Outcome, Outcomes
 from puente_gateway.public import only_public
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.schema import PUBLIC_FIELDS, schema
-from puente_gateway.tables import TABLES
+from puente_gateway.tables import HISTORY, TABLES
 
 # Registrant lookups per client address and per code (registrantStatus).
 LOOKUPS_PER_MINUTE = 5
@@ -50,6 +50,7 @@ class Gateway:
             bus=bus,
             clock=clock,
             tables=TABLES,
+            history=HISTORY,
             handlers=projection.handlers(hub=self.hub, outcomes=self.outcomes),
         )
         self.graphql = _GraphQL(self)

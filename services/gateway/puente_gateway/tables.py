@@ -2,16 +2,17 @@
 
 Table names carry a `gateway_` prefix: every service's tables share one SQLModel metadata when
 the platform runs in one process. Datetimes are aware and come back in UTC (sqlmodel's
-UTCDateTime). There are no migrations: a database made before a column was added to one of
-these tables (e.g. `gateway_token.sites`) is refused at start, naming the missing columns
-(puente_runtime.storage.OutdatedSchema); delete it and start again.
+UTCDateTime). They change only through the gateway's migration history (migrations/, run at
+start: puente_runtime.upgrades).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -308,3 +309,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     ShelterArrival,
     OrganisationShelter,
 )
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -51,3 +53,5 @@ class PolicyRow(SQLModel, table=True):
 
 
 TABLES: tuple[type[SQLModel], ...] = (FamilyNeedsRow, NoticeRow, ShelterRow, PolicyRow)
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("notifications", Path(__file__).parent / "migrations", TABLES)

@@ -8,7 +8,7 @@ from puente_runtime import Bus, Clock, Service, Settings
 
 from puente_processing.clockwork import seed_shelters, tick
 from puente_processing.handlers import HANDLERS
-from puente_processing.tables import TABLES
+from puente_processing.tables import HISTORY, TABLES
 
 # How often, in service-clock time, documents, overdue processing, stays and waiting families
 # are looked at: an overdue family is reported at most this late.
@@ -22,6 +22,7 @@ def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
         bus=bus,
         clock=clock,
         tables=TABLES,
+        history=HISTORY,
         handlers=HANDLERS,
     )
     service.run_now(seed_shelters)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from puente_runtime.upgrades import history_of
 from sqlmodel import Field, SQLModel
 
 
@@ -86,3 +88,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     BedHoldRow,
     AttorneyRequestRow,
 )
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("processing", Path(__file__).parent / "migrations", TABLES)

@@ -7,7 +7,9 @@ Datetimes are aware and come back in UTC (sqlmodel's UTCDateTime). New tables ca
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -86,3 +88,5 @@ class ExpediteRow(SQLModel, table=True):
 
 
 TABLES: list[type[SQLModel]] = [FamilyRow, PersonRow, CallbackRow, ExpediteRow]
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("registration", Path(__file__).parent / "migrations", TABLES)

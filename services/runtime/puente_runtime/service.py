@@ -22,6 +22,7 @@ from puente_runtime.outbox import Contract, Relay, envelope_for, stage, subject_
 from puente_runtime.settings import Settings
 from puente_runtime.storage import OutboxRow, make_engine, try_lock
 from puente_runtime.tracing import extract, make_tracer
+from puente_runtime.upgrades import History
 
 # Clock-driven work: given the open session and the time, change state and return events.
 Timed = Callable[[Session, dt.datetime], Sequence[Contract]]
@@ -39,12 +40,13 @@ class Service:
         clock: Clock,
         tables: Sequence[type[SQLModel]] = (),
         handlers: Handlers | None = None,
+        history: History | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
         self.bus = bus
         self.clock = clock
-        self.engine = make_engine(settings.database_for(name), tables)
+        self.engine = make_engine(settings.database_for(name), tables, history)
         self.tracer = make_tracer(name, settings)
         self.relay = Relay(
             engine=self.engine,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, Table, event, inspect, text
 from sqlmodel import Field, Session, SQLModel, create_engine
 
-from puente_runtime.parking import ParkedRow
+from puente_runtime.upgrades import RUNTIME, History, upgrade
 
 
 class OutboxRow(SQLModel, table=True):
@@ -35,21 +35,28 @@ class InboxRow(SQLModel, table=True):
     applied_at: dt.datetime
 
 
-def make_engine(url: str, tables: Sequence[type[SQLModel]]) -> Engine:
-    """An engine with this service's tables created (and no other service's)."""
+def make_engine(
+    url: str, tables: Sequence[type[SQLModel]], history: History | None = None
+) -> Engine:
+    """An engine on a database upgraded to this code: the runtime's tables and the service's
+    (`history`, see upgrades.py). Without a history (tests' and benches' own tables), the
+    tables are created as they are now, and an older table is refused."""
     if url.startswith("postgresql://"):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    chosen = [m.__table__ for m in (OutboxRow, InboxRow, ParkedRow, *tables)]  # type: ignore[attr-defined]
-    SQLModel.metadata.create_all(engine, tables=chosen)
-    _refuse_older_schema(engine, chosen)
+    in_memory = engine.url.database in (None, "", ":memory:")
+    upgrade(engine if in_memory else url, [RUNTIME] if history is None else [RUNTIME, history])
+    if history is None:
+        chosen = [m.__table__ for m in tables]  # type: ignore[attr-defined]
+        SQLModel.metadata.create_all(engine, tables=chosen)
+        _refuse_older_schema(engine, chosen)
     return engine
 
 
 class OutdatedSchema(RuntimeError):
-    """The database was made by an older version: there are no migrations yet."""
+    """A table without a migration history was made by an older version of its model."""
 
 
 def _refuse_older_schema(engine: Engine, tables: Sequence[Table]) -> None:
@@ -61,8 +68,8 @@ def _refuse_older_schema(engine: Engine, tables: Sequence[Table]) -> None:
         if missing:
             raise OutdatedSchema(
                 f"table {table.name} lacks columns {', '.join(missing)}: the database was "
-                "made by an older Puente; delete it (SQLite under var/, or the PostgreSQL "
-                "database) and start again"
+                "made by an older version of a table without migrations; delete it and "
+                "start again"
             )
 
 

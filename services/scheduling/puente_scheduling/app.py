@@ -9,7 +9,7 @@ from puente_runtime import Bus, Clock, Service, Settings
 from puente_scheduling.domain import Policy
 from puente_scheduling.handlers import handlers, timed_passes
 from puente_scheduling.store import Store
-from puente_scheduling.tables import AppointmentRow, PolicyRow, QueueRow, SiteRow
+from puente_scheduling.tables import HISTORY, TABLES
 
 # How often (on the service's clock) the passes run, so that a day coming into the booking
 # horizon is given to the families waiting for it within the hour.
@@ -24,7 +24,8 @@ def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
         settings=settings,
         bus=bus,
         clock=clock,
-        tables=[SiteRow, PolicyRow, QueueRow, AppointmentRow],
+        tables=TABLES,
+        history=HISTORY,
         handlers=handlers(store),
     )
     service.every(PASS_EVERY, timed_passes(store))

@@ -1,15 +1,16 @@
 """Scheduling's own tables (private to this service).
 
 Datetimes are aware and come back in UTC (sqlmodel's UTCDateTime). Tables added after the first
-release carry a `scheduling_` prefix and new names rather than new columns in old ones, so a
-`var/scheduling.db` from before still opens (there are no migrations); `appointment` keeps its
-first shape and holds each family's current appointment.
+release carry a `scheduling_` prefix (from before migrations); `appointment` holds each
+family's current appointment. They change only through migrations/ (puente_runtime.upgrades).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from puente_runtime.upgrades import history_of
 from sqlmodel import Field, SQLModel
 
 
@@ -77,3 +78,8 @@ class AppointmentRow(SQLModel, table=True):
     origin_country: str
     enrolled_on: dt.date | None = None
     status: str = "scheduled"
+
+
+TABLES: tuple[type[SQLModel], ...] = (SiteRow, PolicyRow, QueueRow, AppointmentRow)
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("scheduling", Path(__file__).parent / "migrations", TABLES)

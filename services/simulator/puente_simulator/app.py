@@ -6,11 +6,18 @@ from puente_runtime import Bus, Clock, Service
 
 from puente_simulator.handlers import Simulator
 from puente_simulator.settings import SimulatorSettings
-from puente_simulator.tables import TABLES
+from puente_simulator.tables import HISTORY, TABLES
 
 
 def create_app(*, settings: SimulatorSettings, bus: Bus, clock: Clock) -> Service:
-    service = Service(name="simulator", settings=settings, bus=bus, clock=clock, tables=TABLES)
+    service = Service(
+        name="simulator",
+        settings=settings,
+        bus=bus,
+        clock=clock,
+        tables=TABLES,
+        history=HISTORY,
+    )
     simulator = Simulator(
         service,
         late_every=settings.simulator_late_every,

@@ -4,8 +4,10 @@ what it remembers of each family."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -36,3 +38,5 @@ class FieldFamily(SQLModel, table=True):
 
 
 TABLES: tuple[type[SQLModel], ...] = (FieldAction, FieldFamily)
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("simulator", Path(__file__).parent / "migrations", TABLES)

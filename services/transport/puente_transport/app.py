@@ -6,7 +6,7 @@ from puente_runtime import Bus, Clock, Service, Settings
 
 from puente_transport.handlers import handlers
 from puente_transport.routes import ROUTES, Routes, check_routes
-from puente_transport.tables import BookingRow
+from puente_transport.tables import HISTORY, TABLES
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock, routes: Routes = ROUTES) -> Service:
@@ -17,6 +17,7 @@ def create_app(*, settings: Settings, bus: Bus, clock: Clock, routes: Routes = R
         settings=settings,
         bus=bus,
         clock=clock,
-        tables=[BookingRow],
+        tables=TABLES,
+        history=HISTORY,
         handlers=handlers(check_routes(routes)),
     )

@@ -8,7 +8,9 @@ delivered again is answered once. Datetimes are aware and come back in UTC.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from puente_runtime.upgrades import history_of
 from sqlmodel import Field, SQLModel
 
 
@@ -34,3 +36,8 @@ class BookingRow(SQLModel, table=True):
     departed_at: dt.datetime | None = None
     expected_arrival_at: dt.datetime | None = None
     arrived_at: dt.datetime | None = None
+
+
+TABLES: tuple[type[SQLModel], ...] = (BookingRow,)
+# The migration history of these tables (the runtime upgrades it at start: upgrades.py).
+HISTORY = history_of("transport", Path(__file__).parent / "migrations", TABLES)
