@@ -14,7 +14,7 @@ async def eventually(
     *,
     timeout: float = 5.0,
     what: str = "the condition",
-    every: float = 0.02,
+    every: float = 0.05,
 ) -> Any:
     """Poll until `check()` (maybe a coroutine) returns something truthy, and return it."""
     loop = asyncio.get_running_loop()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import zlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ from puente_schemas.events import (
 from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session, select
 from strawberry.types import ExecutionResult
+
+from tests.polling import eventually
 
 T0 = dt.datetime(2021, 2, 19, 8, 0, tzinfo=dt.UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -159,20 +160,6 @@ def principal(
         shelter_id=shelter_id,
         sites=frozenset(sites),
     )
-
-
-async def eventually(check: Callable[[], Awaitable[Any] | Any], timeout: float = 5.0) -> Any:
-    """Poll until `check()` returns something truthy."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def registered(family_unit_id: str, **changes: Any) -> Registered:

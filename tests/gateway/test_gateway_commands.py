@@ -15,7 +15,9 @@ from puente_schemas.common import FieldError
 from puente_schemas.events import Registered, RegistrationRejected
 from puente_schemas.topics import REGISTRATION_COMMANDS
 
-from .support import Harness, eventually, registered
+from tests.polling import eventually
+
+from .support import Harness, registered
 
 REGISTER = """
 mutation ($input: RegisterFamilyInput!) {

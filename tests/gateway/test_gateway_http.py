@@ -10,7 +10,9 @@ import httpx
 from puente_gateway.tables import Organisation, Token
 from sqlmodel import Session, select
 
-from .support import Harness, eventually, registered
+from tests.polling import eventually
+
+from .support import Harness, registered
 
 QUERY = {"query": "query ($id: ID!) { familyUnit(id: $id) { id stage } }"}
 

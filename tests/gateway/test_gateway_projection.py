@@ -19,7 +19,9 @@ from puente_schemas.events import (
     TransportFailed,
 )
 
-from .support import T0, Harness, eventually, registered
+from tests.polling import eventually
+
+from .support import T0, Harness, registered
 
 FAMILY = """
 query ($id: ID!) {

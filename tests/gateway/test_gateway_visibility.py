@@ -17,7 +17,9 @@ from puente_schemas.common import FieldError, PartnerKind
 from puente_schemas.events import RegistrationRejected
 from puente_schemas.topics import REGISTRATION_COMMANDS
 
-from .support import Harness, eventually, registered, scheduled, shelter_assigned
+from tests.polling import eventually
+
+from .support import Harness, registered, scheduled, shelter_assigned
 from .test_gateway_commands import INPUT, REGISTER, answering
 
 FAMILY = """

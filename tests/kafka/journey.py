@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import inspect
 import json
 import random
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -39,23 +37,6 @@ JOURNEY = (
 # Steps that happen once beside the milestones, in no fixed order with them.
 ALONGSIDE = ("shelter-assigned", "court-assigned")
 NOTICES = 2  # the receiving shelter hears of the expected arrival, then of the release
-
-
-async def eventually(
-    probe: Callable[[], Any], *, timeout: float, what: str, every: float = 0.2
-) -> Any:
-    """Poll until `probe()` (maybe a coroutine) is truthy and return it; fail naming `what`
-    at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if inspect.isawaitable(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(every)
 
 
 def a_number() -> str:

@@ -18,9 +18,9 @@ from tests.cloudevents import Applied, sdk_made, sdk_read, sender_and_receiver
 from tests.conftest import START
 from tests.kafka import broker
 from tests.kafka.broker import Offsets, Record, Tap
-from tests.kafka.journey import eventually
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 TOPIC = RecordDeparture.TOPIC
 
 

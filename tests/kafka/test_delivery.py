@@ -15,10 +15,11 @@ from puente_schemas.topics import REGISTRATION_EVENTS, SCHEDULING_EVENTS, dead_l
 
 from tests.kafka import broker
 from tests.kafka.broker import Record, Tap
-from tests.kafka.journey import eventually, registered
+from tests.kafka.journey import registered
 from tests.kafka.processes import Platform
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 DLQ = dead_letter_topic(REGISTRATION_EVENTS)
 
 

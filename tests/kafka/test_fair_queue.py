@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from tests.kafka.broker import Tap
-from tests.kafka.journey import GraphQL, eventually, family_input, published
+from tests.kafka.journey import GraphQL, family_input, published
 from tests.kafka.processes import SERVICES, Platform
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 
 OFFICER = 'mutation { createOrganisation(name: "DHS policy", kind: DHS) { id } }'
 ISSUE = """

@@ -9,10 +9,11 @@ from puente_schemas.events import Scheduled
 from puente_schemas.topics import SCHEDULING_EVENTS
 
 from tests.kafka.broker import Tap
-from tests.kafka.journey import ALONGSIDE, JOURNEY, NOTICES, GraphQL, eventually, spans_about
+from tests.kafka.journey import ALONGSIDE, JOURNEY, NOTICES, GraphQL, spans_about
 from tests.kafka.processes import SERVICES, Platform
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 ONCE = (*JOURNEY, *ALONGSIDE)
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.kafka.journey import GraphQL, eventually
+from tests.kafka.journey import GraphQL
 from tests.kafka.processes import SERVICES, Platform
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "services.sh"
 

@@ -9,10 +9,11 @@ from puente_schemas.commands import UpdateShelterCapacity
 from puente_schemas.places import PORTS
 
 from tests.kafka.broker import Tap
-from tests.kafka.journey import GraphQL, eventually, published, send
+from tests.kafka.journey import GraphQL, published, send
 from tests.kafka.processes import SERVICES, Platform
+from tests.polling import eventually
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 
 
 async def test_a_family_inside_the_us_goes_straight_to_court_transfer(

@@ -36,7 +36,7 @@ from sqlmodel import Session, col, func, select
 
 from tests.postgres.support import Replica, at_once, registered, slowed, two_replicas
 
-pytestmark = pytest.mark.kafka  # the marker of the tiers that need servers (here PostgreSQL)
+pytestmark = pytest.mark.servers  # needs servers (here PostgreSQL)
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)  # a Saturday
 APPOINTMENT = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)  # Tuesday noon

@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from tests.conftest import START, adult, family
 from tests.postgres.support import Replica, at_once, slowed, two_replicas
 
-pytestmark = pytest.mark.kafka  # the marker of the tiers that need servers (here PostgreSQL)
+pytestmark = pytest.mark.servers  # needs servers (here PostgreSQL)
 
 FAMILIES = [f"f{number:02}" for number in range(12)]
 

@@ -28,7 +28,7 @@ from puente_schemas.events import (
 from tests.conftest import START, adult, family
 from tests.postgres.support import at_once, overlapping, registered, two_replicas
 
-pytestmark = pytest.mark.kafka  # the marker of the tiers that need servers (here PostgreSQL)
+pytestmark = pytest.mark.servers  # needs servers (here PostgreSQL)
 
 DAY = dt.timedelta(days=1)
 

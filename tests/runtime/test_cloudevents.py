@@ -4,8 +4,6 @@ message that is not a CloudEvent Puente can read is dead-lettered with the reaso
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from puente_runtime import EmbeddedBus, Message, Settings
 from puente_schemas.commands import RecordDeparture
@@ -13,15 +11,9 @@ from puente_schemas.topics import dead_letter_topic
 
 from tests.cloudevents import sdk_made, sdk_read, sender_and_receiver
 from tests.conftest import START
+from tests.polling import eventually
 
 TOPIC = RecordDeparture.TOPIC
-
-
-async def until(predicate, seconds: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 def made(family: str, *, drop: tuple[str, ...] = ("ce_time",)) -> Message:
@@ -40,7 +32,7 @@ async def world(tmp_path, clock):
 async def test_what_the_relay_publishes_is_a_cloudevent_for_the_sdk(world):
     bus, sender, _ = world
     (envelope,) = sender.submit([RecordDeparture(family_unit_id="f1", booking_id="b1")])
-    await until(lambda: len(bus.read(TOPIC)) == 1)
+    await eventually(lambda: len(bus.read(TOPIC)) == 1)
 
     (message,) = bus.read(TOPIC)
     event = sdk_read(message.headers, message.key, message.value)
@@ -63,7 +55,7 @@ async def test_an_event_the_sdk_made_without_a_time_is_applied_at_its_time_of_re
 
     await bus.publish(made("f1"))
 
-    await until(lambda: applied == [("f1", START)])
+    await eventually(lambda: applied == [("f1", START)])
     assert bus.read(dead_letter_topic(TOPIC)) == []
 
 
@@ -89,7 +81,7 @@ async def test_a_message_that_is_not_a_cloudevent_puente_reads_is_dead_lettered(
     await bus.publish(Message(TOPIC, "bad", bad.value, {**bad.headers, **change}))
     await bus.publish(made("good"))
 
-    await until(lambda: [family for family, _ in applied] == ["good"])
+    await eventually(lambda: [family for family, _ in applied] == ["good"])
     (dead,) = bus.read(dead_letter_topic(TOPIC))
     assert dead.headers["puente_dlq_reason"] == f"malformed: {reason}"
     assert dead.value == bad.value

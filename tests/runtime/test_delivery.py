@@ -15,6 +15,7 @@ from puente_schemas.events import CheckedIn
 from sqlmodel import Field, Session, SQLModel, select
 
 from tests.conftest import START
+from tests.polling import eventually
 
 
 class Mark(SQLModel, table=True):
@@ -25,13 +26,6 @@ class Mark(SQLModel, table=True):
 
 def departure(family: str) -> RecordDeparture:
     return RecordDeparture(family_unit_id=family, booking_id="b")
-
-
-async def until(predicate, seconds: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -71,11 +65,11 @@ async def world(tmp_path, clock):
 async def test_a_redelivered_message_changes_nothing(world):
     bus, sender, _, marks = world
     (envelope,) = sender.submit([departure("f1")])
-    await until(lambda: marks() == ["f1"])
+    await eventually(lambda: marks() == ["f1"])
     message = next(m for m in bus.read(RecordDeparture.TOPIC) if m.headers["ce_id"] == envelope.id)
     await bus.publish(message)
     sender.submit([departure("f2")])
-    await until(lambda: marks() == ["f1", "f2"])
+    await eventually(lambda: marks() == ["f1", "f2"])
 
 
 async def test_a_failing_handler_is_retried_and_its_effects_are_all_or_nothing(world):
@@ -90,7 +84,7 @@ async def test_a_failing_handler_is_retried_and_its_effects_are_all_or_nothing(w
 
     behaviour["handle"] = flaky
     sender.submit([departure("f1")])
-    await until(lambda: marks() == ["f1"])
+    await eventually(lambda: marks() == ["f1"])
 
 
 async def test_a_poison_message_is_dead_lettered_and_the_next_goes_on(world):
@@ -104,7 +98,7 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_goes_on(world):
     behaviour["handle"] = poison
     sender.submit([departure("bad")])
     sender.submit([departure("good")])
-    await until(lambda: marks() == ["good"])
+    await eventually(lambda: marks() == ["good"])
     (dead,) = bus.read(f"{RecordDeparture.TOPIC}.dlq")
     assert dead.headers["puente_dlq_reason"] == (
         "failed after 3 attempts: ValueError: booking b cannot depart twice"
@@ -121,14 +115,14 @@ async def test_a_malformed_message_is_dead_lettered_with_the_reason(world):
     good = bus.read(RecordDeparture.TOPIC)  # nothing yet
     assert good == []
     sender.submit([departure("first")])
-    await until(lambda: marks() == ["first"])
+    await eventually(lambda: marks() == ["first"])
     broken = dict(bus.read(RecordDeparture.TOPIC)[0].headers, ce_id="other")
     from puente_runtime import Message
 
     await bus.publish(Message(RecordDeparture.TOPIC, "k", b'{"family_unit_id": 7}', broken))
     await bus.publish(Message(RecordDeparture.TOPIC, "k", b"not json at all", broken))
     sender.submit([departure("after")])
-    await until(lambda: marks() == ["first", "after"])
+    await eventually(lambda: marks() == ["first", "after"])
     reasons = [m.headers["puente_dlq_reason"] for m in bus.read(f"{RecordDeparture.TOPIC}.dlq")]
     assert reasons[0].startswith("malformed: invalid RecordDeparture: family_unit_id:")
     assert "booking_id: Field required" in reasons[0]
@@ -189,9 +183,9 @@ async def test_a_message_before_its_cause_waits_without_holding_up_others(tmp_pa
                 RecordDeparture(family_unit_id="f2", booking_id="other"),
             ]
         )
-        await until(lambda: marks() == ["f2:other"])
+        await eventually(lambda: marks() == ["f2:other"])
         sender.submit([CompleteProcessing(family_unit_id="f1")])
-        await until(lambda: marks() == ["f2:other", "cause:f1", "f1:first", "f1:second"])
+        await eventually(lambda: marks() == ["f2:other", "cause:f1", "f1:first", "f1:second"])
         assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []
 
 
@@ -251,13 +245,13 @@ async def test_a_message_whose_cause_never_comes_is_dead_lettered_after_waiting(
     await receiver.start()
     receiver.submit([departure("orphan"), departure("next")])
     try:
-        await until(lambda: bus.read(f"{RecordDeparture.TOPIC}.dlq") != [])
+        await eventually(lambda: bus.read(f"{RecordDeparture.TOPIC}.dlq") != [])
         (dead,) = bus.read(f"{RecordDeparture.TOPIC}.dlq")
         assert dead.headers["puente_dlq_reason"] == (
             "gave up waiting: no booking yet for family unit orphan"
         )
         with Session(receiver.engine) as session:
-            await until(lambda: session.exec(select(Mark)).first() is not None)
+            await eventually(lambda: session.exec(select(Mark)).first() is not None)
     finally:
         await receiver.stop()
         await bus.stop()
@@ -276,7 +270,7 @@ async def test_a_message_waits_for_its_cause_while_a_backlog_is_worked_through(t
         for n in range(40):  # 1 s of other families' messages: five times the patience
             sender.submit([departure(f"other-{n}")])
             await asyncio.sleep(0.025)
-        await until(lambda: "other-39:b" in marks())
+        await eventually(lambda: "other-39:b" in marks())
         sender.submit([CompleteProcessing(family_unit_id="f1")])
-        await until(lambda: "f1:b" in marks())
+        await eventually(lambda: "f1:b" in marks())
         assert bus.read(f"{RecordDeparture.TOPIC}.dlq") == []

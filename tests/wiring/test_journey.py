@@ -9,7 +9,7 @@ from puente_schemas import Envelope
 from puente_schemas.topics import REGISTRATION_COMMANDS
 from sqlmodel import Session, select
 
-from tests.gateway.support import eventually
+from tests.polling import eventually
 from tests.wiring.support import CHILD, FAMILY, REGISTER, events_for, member
 
 # Each step of the journey happens exactly once for a family nothing goes wrong for.

@@ -15,7 +15,7 @@ from puente_schemas.common import PolicyChanges, SiteChange
 from puente_schemas.events import Event, Shelter, ShelterUpdated
 from puente_schemas.topics import NOTIFICATIONS_EVENTS
 
-from tests.gateway.support import eventually
+from tests.polling import eventually
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 OPEN_NOGALES = PolicyChanges(sites=[SiteChange(site="nogales", open=True)])

@@ -40,7 +40,7 @@ from puente_schemas.events import (
 from puente_schemas.topics import PROCESSING_EVENTS, TRANSPORT_EVENTS
 from sqlmodel import Session
 
-from tests.gateway.support import eventually
+from tests.polling import eventually
 from tests.wiring.support import REGISTER, events_for, member
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)

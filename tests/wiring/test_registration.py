@@ -50,7 +50,7 @@ from puente_schemas.topics import REGISTRATION_EVENTS
 from sqlmodel import Session, SQLModel, select
 
 from tests.conftest import START, adult, child, family
-from tests.gateway.support import eventually
+from tests.polling import eventually
 from tests.wiring.support import REGISTER, member
 
 UTC = dt.UTC

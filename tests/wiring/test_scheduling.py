@@ -25,7 +25,7 @@ from puente_schemas.topics import SCHEDULING_EVENTS
 from sqlmodel import Session
 
 from tests.conftest import START
-from tests.gateway.support import eventually
+from tests.polling import eventually
 
 REGISTER = """
 mutation($input: RegisterFamilyInput!) {
@@ -175,7 +175,9 @@ async def test_a_closed_site_moves_its_families_keeping_their_order(platform):
             e.type.split(".")[-2] for e in scheduling_events(bus) if e.subject in families
         )
 
-    await eventually(lambda: moved()["rescheduled"] + moved()["schedule-cancelled"] == 16, 20)
+    await eventually(
+        lambda: moved()["rescheduled"] + moved()["schedule-cancelled"] == 16, timeout=20
+    )
     events = scheduling_events(bus)
     sites = {e.data["site"]["id"]: e.data for e in events if e.type.endswith("site-updated.v1")}
     assert sites["san-ysidro"]["site"]["open"] is False

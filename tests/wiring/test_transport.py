@@ -31,7 +31,7 @@ from puente_transport.tables import BookingRow
 from sqlmodel import Session, select
 
 from tests.conftest import START, adult, child, family
-from tests.gateway.support import eventually
+from tests.polling import eventually
 
 MONDAY_8 = dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC)  # START is Saturday noon
 DAY = dt.timedelta(days=1)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from puente_runtime import EmbeddedBus
-from puente_runtime.run import configure_logging, make_clock, serve
+from puente_runtime.run import configure_logging, make_bus, make_clock, serve
 
 from puente_platform.app import create_platform
 from puente_platform.settings import PlatformSettings
@@ -14,7 +13,7 @@ from puente_platform.settings import PlatformSettings
 def main() -> None:
     configure_logging()
     settings = PlatformSettings()
-    bus = EmbeddedBus(settings.var_dir / "bus.db")
+    bus = make_bus(settings, client_id="puente-platform")  # embedded unless PUENTE_BUS says
     platform = create_platform(settings=settings, bus=bus, clock=make_clock(settings))
     platform.gateway.service.also_run(platform.gateway.serve_http)
     count = len(platform.all_services)

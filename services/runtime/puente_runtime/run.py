@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from puente_runtime.bus import Bus, EmbeddedBus, KafkaBus
 from puente_runtime.clock import Clock, clock_from
+from puente_runtime.prefix import PrefixedBus
 from puente_runtime.service import Service
 from puente_runtime.settings import Settings
 
@@ -16,9 +17,12 @@ Build = Callable[..., Service]
 
 
 def make_bus(settings: Settings, *, client_id: str) -> Bus:
+    bus: Bus
     if settings.bus == "kafka":
-        return KafkaBus(settings.kafka_bootstrap, client_id=client_id)
-    return EmbeddedBus(settings.var_dir / "bus.db")
+        bus = KafkaBus(settings.kafka_bootstrap, client_id=client_id)
+    else:
+        bus = EmbeddedBus(settings.var_dir / "bus.db")
+    return PrefixedBus(bus, settings.topic_prefix) if settings.topic_prefix else bus
 
 
 def make_clock(settings: Settings) -> Clock:

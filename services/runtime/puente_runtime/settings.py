@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     bus: Literal["embedded", "kafka"] = "embedded"
     kafka_bootstrap: str = "127.0.0.1:9092"
     group_prefix: str = "puente"  # consumer groups are `<group_prefix>.<service>`
+    topic_prefix: str = ""  # topics are `<topic_prefix>puente.<service>.events` (one broker, many)
     database_url: str | None = None
     clock_speed: float = 1.0
     clock_epoch: float | None = None
