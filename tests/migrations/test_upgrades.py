@@ -112,6 +112,18 @@ def adopt_and_check(template: str) -> None:
         assert counts(url) == kept, name
 
 
+def demo(var_dir: Path, database_url: str | None = None) -> PlatformSettings:
+    """The platform as the demo runs it, without mishaps (the new family goes straight)."""
+    return PlatformSettings(
+        var_dir=var_dir,
+        database_url=database_url,
+        simulator=True,
+        simulator_late_every=0,
+        simulator_missed_every=0,
+        relay_poll_seconds=0.05,
+    )
+
+
 async def the_released_family_is_there_and_a_new_one_registers(settings: PlatformSettings):
     """The platform on the upgraded databases: the family the release carried to RELEASED
     reads as released, and a new family registers and is released too."""
@@ -181,14 +193,7 @@ async def test_sqlite_databases_of_the_release_are_adopted_and_keep_their_data(
 ) -> None:
     template = load_sqlite(tmp_path)
     adopt_and_check(template)
-    settings = PlatformSettings(
-        var_dir=tmp_path,
-        simulator=True,
-        simulator_late_every=0,
-        simulator_missed_every=0,
-        relay_poll_seconds=0.05,
-    )
-    await the_released_family_is_there_and_a_new_one_registers(settings)
+    await the_released_family_is_there_and_a_new_one_registers(demo(tmp_path))
 
 
 @pytest.mark.parametrize("history", every_history(), ids=lambda h: h.name)
@@ -307,14 +312,7 @@ async def test_postgresql_databases_of_the_release_are_adopted_and_keep_their_da
     release_on_postgresql: str, tmp_path: Path
 ) -> None:
     adopt_and_check(release_on_postgresql)
-    settings = PlatformSettings(
-        var_dir=tmp_path,
-        database_url=release_on_postgresql,
-        simulator=True,
-        simulator_late_every=0,
-        simulator_missed_every=0,
-        relay_poll_seconds=0.05,
-    )
+    settings = demo(tmp_path, database_url=release_on_postgresql)
     await the_released_family_is_there_and_a_new_one_registers(settings)
 
 
