@@ -13,6 +13,9 @@ DATABASES=${PUENTE_DATABASE_URL:-"$PG/puente_{service}"} # `{service}`: one data
 HEALTH_BASE=${PUENTE_HEALTH_BASE:-8101}
 SERVICES=(registration scheduling transport processing notifications gateway)
 if [[ ${PUENTE_SIMULATOR:-false} == true ]]; then SERVICES+=(simulator); fi
+# Topics of its own (PUENTE_TOPIC_PREFIX, `up.` unless set; empty for none): on a broker the
+# tests or a bench use, `make up` reads none of their messages and they read none of its.
+export PUENTE_TOPIC_PREFIX=${PUENTE_TOPIC_PREFIX-up.}
 # An accelerated clock (PUENTE_CLOCK_SPEED) must be shared: one epoch for every process.
 export PUENTE_CLOCK_EPOCH=${PUENTE_CLOCK_EPOCH:-$(date +%s)}
 mkdir -p "$VAR/log" "$VAR/run"

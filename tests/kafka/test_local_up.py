@@ -58,6 +58,7 @@ async def test_up_runs_a_family_to_release_and_down_stops_every_process(
         "PUENTE_DATABASE_URL": platform.database_url,
         "PUENTE_KAFKA_BOOTSTRAP": platform.bootstrap,
         "PUENTE_GROUP_PREFIX": platform.group_prefix,  # begins where the test began
+        "PUENTE_TOPIC_PREFIX": "",  # the tests' topics, read from where the test began
         "PUENTE_HEALTH_BASE": str(base),
         "PUENTE_GATEWAY_PORT": str(base + len(SERVICES)),
         # as the README runs the demo: the field simulator plays the officers, without mishaps
