@@ -5,6 +5,7 @@ know is refused, naming its revision; a migration that fails leaves the database
 
 from __future__ import annotations
 
+import concurrent.futures
 import shutil
 import sqlite3
 import time
@@ -335,3 +336,18 @@ def test_the_models_and_the_migrations_agree_on_postgresql(history: History, pg_
         with engine.connect() as connection:
             assert differences(connection, history) == []
         engine.dispose()
+
+
+@pytest.mark.servers
+def test_replicas_starting_together_upgrade_one_after_the_other(pg_url: str) -> None:
+    """Two replicas of a service start at once on a new database: both start, one upgrade."""
+    with throwaway_databases(pg_url, ["transport"]) as template:
+        url = template.replace("{service}", "transport")
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            starts = [pool.submit(upgrade, url, [RUNTIME, HISTORIES["transport"]]) for _ in "ab"]
+            for start in starts:
+                start.result()
+        assert versions(url) == {
+            "runtime": head(RUNTIME),
+            "transport": head(HISTORIES["transport"]),
+        }

@@ -32,6 +32,7 @@ def make_clock(settings: Settings) -> Clock:
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # each start checks the schema
     logging.getLogger("puente.faststream").setLevel(logging.WARNING)
 
 

@@ -26,7 +26,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
@@ -59,6 +59,7 @@ class History:
         return table in self.tables
 
 
+UPGRADE_LOCK = 0x7075656E7465  # "puente": the advisory lock replicas take to upgrade in turn
 RUNTIME = History(
     "runtime", Path(__file__).parent / "migrations", frozenset({"outbox", "inbox", "parked"})
 )
@@ -90,6 +91,10 @@ def upgrade(target: str | Engine, histories: Sequence[History]) -> None:
     engine = _migration_engine(target) if isinstance(target, str) else target
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # replicas starting together: one at a time
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK}
+                )
             for history in histories:
                 _upgrade(connection, history)
     finally:
