@@ -59,6 +59,12 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
         e.Released,
         e.AttorneyAccessDecided,
         c.AnnouncePolicy,
+        # webhooks (puente_notifications.webhooks)
+        e.NoticeIssued,
+        e.NoticeEscalated,
+        c.CreateWebhookEndpoint,
+        c.RotateWebhookSecret,
+        c.ReplayWebhookDeliveries,
     ),
     "gateway": EVENTS,
     "simulator": (

@@ -552,6 +552,17 @@ class WebhookEndpointDisabled(Event):
     reason: str
 
 
+class WebhookDeliveriesReplayed(Event):
+    """The deliveries made to an endpoint since `since` are sent again (same `webhook-id`)."""
+
+    TYPE = event_type("notifications", "webhook-deliveries-replayed")
+    TOPIC = events_topic("notifications")
+    endpoint_id: str
+    organisation_id: str
+    since: dt.datetime
+    deliveries: int
+
+
 class WebhookDeliveryAttempted(Event):
     """One attempt to deliver one message (`webhook_id`, the same on every attempt)."""
 
@@ -654,6 +665,7 @@ EVENTS: tuple[type[Event], ...] = (
     WebhookEndpointCreated,
     WebhookSecretRotated,
     WebhookEndpointDisabled,
+    WebhookDeliveriesReplayed,
     WebhookDeliveryAttempted,
     NotificationsCommandRejected,
     OrganisationRegistered,
