@@ -31,7 +31,7 @@ from puente_schemas.events import (
 )
 from sqlmodel import Session, col, select
 
-from puente_notifications import domain
+from puente_notifications import domain, webhooks
 from puente_notifications.tables import FamilyNeedsRow, NoticeRow, PolicyRow, ShelterRow
 
 # Held while policies are announced to the shelters known, or a new shelter told of them.
@@ -203,4 +203,5 @@ def handlers(*, notice: dt.timedelta) -> Handlers:
     }
 
 
-HANDLERS: Handlers = handlers(notice=dt.timedelta(hours=24))
+# With the webhooks' own consumer group (app.py): what the service consumes, for the catalog.
+HANDLERS: Handlers = {**handlers(notice=dt.timedelta(hours=24)), **webhooks.HANDLERS}

@@ -10,6 +10,8 @@ from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from puente_notifications.webhook_tables import WEBHOOK_TABLES
+
 
 class FamilyNeedsRow(SQLModel, table=True):
     __tablename__ = "family_needs"
@@ -52,6 +54,12 @@ class PolicyRow(SQLModel, table=True):
     effective: bool = Field(default=False, index=True)
 
 
-TABLES: tuple[type[SQLModel], ...] = (FamilyNeedsRow, NoticeRow, ShelterRow, PolicyRow)
+TABLES: tuple[type[SQLModel], ...] = (
+    FamilyNeedsRow,
+    NoticeRow,
+    ShelterRow,
+    PolicyRow,
+    *WEBHOOK_TABLES,
+)
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("notifications", Path(__file__).parent / "migrations", TABLES)

@@ -29,12 +29,13 @@ RETRY_SECONDS = 1.0
 Contract: TypeAlias = Command | Event
 
 # What keys a message that is not about one family: its policy, site or shelter.
-_OTHER_SUBJECTS = ("policy_id", "shelter_id", "site", "shelter")
+_OTHER_SUBJECTS = ("policy_id", "shelter_id", "site", "shelter", "organisation_id")
 
 
 def subject_of(data: dict[str, Any], *, cause: Envelope | None = None) -> str:
     """Commands and events are keyed by family unit, so one family's messages stay in order;
-    the rest by policy, site or shelter, or else by what caused them (a rejection)."""
+    the rest by policy, site, shelter or organisation, or else by what caused them (a
+    rejection)."""
     if data.get("family_unit_id"):
         return str(data["family_unit_id"])
     for name in _OTHER_SUBJECTS:

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     outcome_timeout_seconds: float = 5.0
     min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
+    platform_key: str | None = None  # seals webhook secrets (a secret; see sealing.py)
+    webhook_allow_private: bool = False  # webhooks to loopback/private addresses (dev, tests)
 
     def database_for(self, service: str) -> str:
         """One database per service: the URL given, or a SQLite file under var/."""
