@@ -38,7 +38,7 @@ from puente_schemas.events import (
 )
 from sqlmodel import Session, col, select
 
-from puente_gateway import ports, queueing, records, sheltering, travel
+from puente_gateway import ports, queueing, records, sheltering, travel, webhooking
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -106,7 +106,7 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     if family_unit_id is not None and not isinstance(event, CommandRejected):
         _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
-    for area in (records, queueing, travel, ports, sheltering):
+    for area in (records, queueing, travel, ports, sheltering, webhooking):
         area.apply(event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,

@@ -28,12 +28,13 @@ from puente_gateway.api import (
     registrant,
     timings,
     travel,
+    webhooks,
 )
 from puente_gateway.api import callbacks as hotline
 from puente_gateway.api import shelters as receiving
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
-from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, REGISTERING_ROLES, Role
+from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, ISSUABLE, REGISTERING_ROLES, Role
 
 __all__ = ["MAX_DEPTH", "PUBLIC_FIELDS", "schema"]
 
@@ -103,6 +104,12 @@ class Query:
     audit_log: list[admin.AuditEntry] = strawberry.field(
         resolver=admin.audit_log, extensions=needs(Role.ADMIN)
     )
+    webhook_endpoints: list[webhooks.WebhookEndpoint] = strawberry.field(
+        resolver=webhooks.webhook_endpoints, extensions=needs(*ISSUABLE)
+    )
+    webhook_deliveries: list[webhooks.WebhookDeliveryAttempt] = strawberry.field(
+        resolver=webhooks.webhook_deliveries, extensions=needs(*ISSUABLE)
+    )
 
 
 @strawberry.type
@@ -163,6 +170,15 @@ class Mutation:
         resolver=admin.issue, extensions=needs(Role.ADMIN)
     )
     revoke_token: bool = strawberry.mutation(resolver=admin.revoke, extensions=needs(Role.ADMIN))
+    create_webhook_endpoint: webhooks.WebhookSecretAnswer = strawberry.mutation(
+        resolver=webhooks.create_webhook_endpoint, extensions=needs(*ISSUABLE)
+    )
+    rotate_webhook_secret: webhooks.WebhookSecretAnswer = strawberry.mutation(
+        resolver=webhooks.rotate_webhook_secret, extensions=needs(*ISSUABLE)
+    )
+    replay_webhook_deliveries: webhooks.WebhookReplayAnswer = strawberry.mutation(
+        resolver=webhooks.replay_webhook_deliveries, extensions=needs(*ISSUABLE)
+    )
 
 
 @strawberry.type

@@ -16,6 +16,8 @@ from puente_runtime.upgrades import history_of
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from puente_gateway.webhooking import WEBHOOK_TABLES
+
 
 class FamilyView(SQLModel, table=True):
     __tablename__ = "gateway_family_view"
@@ -308,6 +310,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     ShelterRow,
     ShelterArrival,
     OrganisationShelter,
+    *WEBHOOK_TABLES,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)
