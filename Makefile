@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload
+.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -23,6 +23,7 @@ tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.jso
 
 run: sync ## the whole platform in one process: embedded bus, SQLite under var/, demo field simulator
 	PUENTE_SIMULATOR=$${PUENTE_SIMULATOR:-true} PUENTE_CLOCK_SPEED=$${PUENTE_CLOCK_SPEED:-7200} \
+	  PUENTE_WEBHOOK_ALLOW_PRIVATE=$${PUENTE_WEBHOOK_ALLOW_PRIVATE:-true} \
 	  $(UV) run --locked python -m puente_platform
 
 test: sync tools kafka-up pg-up ## every test: lint, types, unit, wiring, and real Kafka + PostgreSQL
@@ -68,6 +69,9 @@ down: ## stop what `make up` started
 bench: bench-caseload sync kafka-up pg-up ## the caseload benches, 1,000 families end to end, and 2,000 through transport and processing, vs raw aiokafka
 	$(UV) run --locked python -m tests.bench.journey
 	$(UV) run --locked python -m tests.bench.services
+
+bench-notices: sync ## webhook deliveries of one notice to 1,000 organisations, vs as many signed POSTs sent directly with httpx
+	$(UV) run --locked python -m tests.bench.notices
 
 bench-caseload: sync ## scheduling, transport and processing rules over the whole caseload (~70,000 people)
 	$(UV) run --locked python -m tests.bench.scheduling

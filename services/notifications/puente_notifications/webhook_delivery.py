@@ -45,7 +45,7 @@ log = logging.getLogger("puente.notifications.webhooks")
 CLAIM_LAPSES = dt.timedelta(seconds=30)  # longer than an attempt may take (15 s)
 IDLE_SECONDS = 0.2  # how often due deliveries are looked for when nothing wakes the loop
 BATCH = 500
-CONCURRENCY = 100
+CONCURRENCY = 20  # httpx pools grow slower with many connections than they gain
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 
 
@@ -79,6 +79,8 @@ class Deliverer:
         self._wakeup.set()
 
     async def run(self) -> None:
+        # httpx logs every request's URL at INFO: a partner's URL may carry a token of theirs.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         timeout = httpx.Timeout(rules.TIMEOUT.total_seconds())
         limits = httpx.Limits(max_connections=CONCURRENCY)
         async with httpx.AsyncClient(
