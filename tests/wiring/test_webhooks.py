@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from puente_notifications import create_app
 from puente_notifications.webhook_tables import WebhookDeliveryRow
+from puente_notifications.webhooks import resolve
 from puente_runtime import EmbeddedBus, FakeClock, Service, Settings
 from puente_runtime.messages import to_message
 from puente_runtime.outbox import envelope_for
@@ -41,6 +42,8 @@ class Notifications:
     clock: FakeClock
     bus: EmbeddedBus | None = None
     service: Service | None = None
+    allow_private: bool = True
+    resolver: Callable[[str], list[str]] = resolve
 
     @property
     def sealer(self) -> Sealer:
@@ -48,9 +51,13 @@ class Notifications:
 
     async def start(self) -> None:
         """The service and its bus, on the files of any run before (as after a crash)."""
-        settings = Settings(var_dir=self.tmp, relay_poll_seconds=0.02, webhook_allow_private=True)
+        settings = Settings(
+            var_dir=self.tmp, relay_poll_seconds=0.02, webhook_allow_private=self.allow_private
+        )
         self.bus = EmbeddedBus(self.tmp / "bus.db", poll_seconds=0.02)
-        self.service = create_app(settings=settings, bus=self.bus, clock=self.clock)
+        self.service = create_app(
+            settings=settings, bus=self.bus, clock=self.clock, resolver=self.resolver
+        )
         await self.bus.start()
         await self.service.start()
 
@@ -273,3 +280,55 @@ async def test_replay_sends_the_deliveries_since_a_time_again(notifications):
     (replayed,) = notifications.published("webhook-deliveries-replayed")
     assert replayed["deliveries"] == 1
     assert receiver.received[0].webhook_id == receiver.received[1].webhook_id
+
+
+async def test_a_redirect_is_not_followed_and_counts_as_a_failure(notifications):
+    secret = new_webhook_secret()
+    with running(Receiver(secrets=[secret])) as elsewhere:
+        moved = Receiver(
+            secrets=[secret], script=lambda _id, _n: (307, {"location": elsewhere.url})
+        )
+        with running(moved):
+            await notifications.endpoint(moved.url, secret)
+            await notifications.notice()
+            await eventually(lambda: notifications.attempts())
+    (attempt,) = notifications.attempts()
+    assert (attempt["status"], attempt["response_status"]) == ("retrying", 307)
+    assert len(moved.received) == 1 and elsewhere.received == []
+
+
+async def test_failing_for_five_days_disables_the_endpoint(notifications):
+    secret = new_webhook_secret()
+    with running(Receiver(secrets=[secret], script=lambda _id, _n: (500, {}))) as receiver:
+        await notifications.endpoint(receiver.url, secret)
+        await notifications.notice()
+        for made in range(1, 9):  # every attempt of the schedule fails (about 28 hours)
+            await eventually(lambda made=made: len(notifications.attempts()) == made)
+            notifications.clock.advance(dt.timedelta(hours=10))
+        assert notifications.attempts()[-1]["status"] == "failed"
+        assert notifications.published("webhook-endpoint-disabled") == []
+        notifications.clock.current = NOW + dt.timedelta(days=5)
+        await notifications.notice("Nogales closes")
+        await eventually(lambda: notifications.published("webhook-endpoint-disabled"))
+    (disabled,) = notifications.published("webhook-endpoint-disabled")
+    assert "5 days" in disabled["reason"]
+    told = [n for n in notifications.published("notice-issued") if n["kind"] == "webhook-disabled"]
+    assert len(told) == 1 and len(receiver.received) == 9
+
+
+async def test_an_address_is_checked_again_when_sent(tmp_path):
+    """The host resolved to a public address when the endpoint was made; now it resolves to a
+    private one: nothing is sent there."""
+    addresses = {"hooks.partner.example": ["93.184.215.14"]}
+    service = Notifications(
+        tmp_path, FakeClock(NOW), allow_private=False, resolver=lambda host: addresses[host]
+    )
+    await service.start()
+    try:
+        await service.endpoint("https://hooks.partner.example/puente", new_webhook_secret())
+        addresses["hooks.partner.example"] = ["10.0.0.7"]
+        await service.notice()
+        (attempt,) = await eventually(lambda: service.attempts())
+    finally:
+        await service.stop()
+    assert attempt["response_status"] is None and "private" in attempt["error"]

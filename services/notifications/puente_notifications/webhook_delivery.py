@@ -164,10 +164,10 @@ class Deliverer:
             ),
         }
         try:
-            answer = await client.post(endpoint.url, content=body, headers=headers)
-        except httpx.HTTPError as error:
+            async with asyncio.timeout(rules.TIMEOUT.total_seconds()):  # the whole answer
+                answer = await client.post(endpoint.url, content=body, headers=headers)
+        except (httpx.HTTPError, TimeoutError) as error:
             return Attempt(row.id, None, None, f"{type(error).__name__}: no answer")
-        await answer.aclose()
         return Attempt(row.id, answer.status_code, answer.headers.get("retry-after"), None)
 
     def _secrets(self, endpoint: WebhookEndpointRow) -> list[str]:
