@@ -174,6 +174,8 @@ async def test_410_disables_the_endpoint_and_its_organisation_hears_of_it(notifi
     told = [n for n in notifications.published("notice-issued") if n["kind"] == "webhook-disabled"]
     assert [n["organisation_id"] for n in told] == [ORG]
     assert len(gone.received) == 1
+    (attempt,) = [a for a in notifications.attempts() if a["endpoint_id"] == gone_id]
+    assert (attempt["status"], attempt["next_attempt_at"]) == ("failed", None)
     assert notifications.service is not None
     with Session(notifications.service.engine) as session:
         queued = session.exec(

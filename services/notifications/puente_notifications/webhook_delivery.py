@@ -214,8 +214,10 @@ def _apply(
         row.status, endpoint.failing_since = SUCCEEDED, None
     else:
         wait = rules.retry_after(attempt.status, attempt.retry_after, now)
-        row.next_attempt_at = rules.next_attempt(row.attempts, now, wait)
-        row.status = PENDING if row.next_attempt_at and answer is rules.Answer.FAILED else FAILED
+        retry = (
+            rules.next_attempt(row.attempts, now, wait) if answer is rules.Answer.FAILED else None
+        )
+        row.status, row.next_attempt_at = (PENDING, retry) if retry else (FAILED, None)
         endpoint.failing_since = endpoint.failing_since or now
     reason = None
     failing = now - (endpoint.failing_since or now)
@@ -224,7 +226,7 @@ def _apply(
     elif endpoint.disabled_at is None and failing >= rules.DISABLE_AFTER:
         reason = "failing for 5 days without a success"
     disabling = _disable(session, endpoint, now, reason) if reason else []
-    if reason and row.status == PENDING:
+    if endpoint.disabled_at is not None and row.status == PENDING:  # now, or by another row
         row.status, row.next_attempt_at = FAILED, None
     session.add_all((row, endpoint))
     attempted = WebhookDeliveryAttempted(
