@@ -13,7 +13,8 @@ from puente_gateway.roles import Role
 from puente_notifications import create_app as create_notifications
 from puente_schemas.events import NoticeIssued
 
-from tests.gateway.support import T0, Harness, eventually
+from tests.gateway.support import T0, Harness
+from tests.polling import eventually
 from tests.webhooks import Receiver, running
 
 CREATE = """

@@ -14,11 +14,11 @@ from puente_schemas.commands import Command, CreateWebhookEndpoint
 from puente_schemas.events import Event, NoticeIssued
 
 from tests.kafka import broker
-from tests.kafka.journey import eventually
 from tests.kafka.processes import Platform
+from tests.polling import eventually
 from tests.webhooks import Receiver, running
 
-pytestmark = pytest.mark.kafka
+pytestmark = pytest.mark.servers
 NOTICES = 12
 
 

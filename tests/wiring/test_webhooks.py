@@ -29,7 +29,7 @@ from puente_schemas.events import Event, NoticeIssued
 from puente_schemas.topics import NOTIFICATIONS_EVENTS
 from sqlmodel import Session, select
 
-from tests.gateway.support import eventually
+from tests.polling import eventually
 from tests.webhooks import Receiver, running
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
