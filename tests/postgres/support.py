@@ -41,7 +41,7 @@ class Consumers:
     """A bus that keeps each consumer a service subscribes, and carries nothing itself."""
 
     def __init__(self) -> None:
-        self.handlers: list[Handler] = []
+        self.groups: dict[str, Handler] = {}
 
     async def publish(self, message: Message) -> None:
         raise AssertionError("the relay is not started in these tests")
@@ -50,7 +50,7 @@ class Consumers:
         raise AssertionError("the relay is not started in these tests")
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
-        self.handlers.append(handler)
+        self.groups[group] = handler
 
     async def start(self) -> None:
         return None
@@ -65,7 +65,8 @@ class Replica:
         self.clock = clock
         settings = Settings(var_dir=var_dir, database_url=database_url)
         self.service = factory(settings=settings, bus=self.bus, clock=clock)
-        (self.consumer,) = self.bus.handlers
+        # The service's own consumer group (notifications also has one for its webhooks).
+        self.consumer = self.bus.groups[f"{settings.group_prefix}.{self.service.name}"]
 
     def deliver(self, contract: Contract) -> None:
         """What the replica does with a message Kafka hands it (blocking: for a thread)."""
