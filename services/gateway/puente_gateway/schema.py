@@ -32,6 +32,7 @@ from puente_gateway.api import (
 )
 from puente_gateway.api import callbacks as hotline
 from puente_gateway.api import shelters as receiving
+from puente_gateway.api import viewer as caller
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, ISSUABLE, REGISTERING_ROLES, Role
@@ -110,6 +111,7 @@ class Query:
     webhook_deliveries: list[webhooks.WebhookDeliveryAttempt] = strawberry.field(
         resolver=webhooks.webhook_deliveries, extensions=needs(*ISSUABLE)
     )
+    viewer: caller.Viewer = strawberry.field(resolver=caller.viewer, extensions=needs(*ISSUABLE))
 
 
 @strawberry.type

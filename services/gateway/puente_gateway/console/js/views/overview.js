@@ -1,0 +1,115 @@
+// Overview: the wind-down in figures for those who watch it (no one named). Each panel shows
+// only for the roles the API lets read it; the figures are re-read every few seconds.
+
+import { problem } from "../api.js";
+import { bars } from "../chart.js";
+import { h, hours, panel, table } from "../dom.js";
+import { t } from "../i18n.js";
+
+export const id = "overview";
+export const roles = ["ADMIN", "ANALYST", "POLICY_OFFICER"];
+
+const REFRESH_MS = 3000;
+const WATCHERS = ["ANALYST", "POLICY_OFFICER"];
+
+const QUEUE = `{ sites { id name capacityPerDay open }
+  queueSummary { site waitingFamilies waitingPeople waitingForEligibility
+                 scheduledFamilies scheduledPeople } }`;
+const PROCESSING = `{ processingTimes { site targetHours families inProcessing withinTarget
+  overTarget checkInToProcessed { p50Hours maxHours } overdue { familyUnitId } } }`;
+const SHELTERS = "{ shelters { id name city beds bedsFree } }";
+const ORGANISATIONS = "{ organisations { id name kind tokens { id revokedAt } } }";
+
+function fairness(sites) {
+  const today = new Date();
+  const day = (offset) => new Date(today.getTime() + offset * 86400000).toISOString().slice(0, 10);
+  const fields = sites.map((site, index) =>
+    `s${index}: fairnessAudit(site: ${JSON.stringify(site.id)}, from: "${day(-30)}", ` +
+    `to: "${day(30)}") { site checked inversions { behind { day } } }`);
+  return `{ ${fields.join(" ")} }`;
+}
+
+function queuePanel(data) {
+  const names = Object.fromEntries(data.sites.map((s) => [s.id, s]));
+  const placed = data.queueSummary.filter((row) => row.site);
+  const total = data.queueSummary.reduce(
+    (sum, row) => sum + row.waitingFamilies + row.waitingForEligibility + row.scheduledFamilies, 0);
+  return panel(t("queueTitle"), "queue",
+    h("p", {}, t("familiesInQueue"), " ", h("strong", { id: "families-total" }, total)),
+    bars({
+      title: t("queueChart"),
+      series: [t("waitingPeople"), t("scheduledPeople")],
+      markerLabel: t("capacityPerDay"),
+      groups: placed.map((row) => ({
+        label: names[row.site]?.name ?? row.site,
+        values: [row.waitingPeople, row.scheduledPeople],
+        marker: names[row.site]?.capacityPerDay,
+      })),
+    }),
+    table([t("site"), t("waitingFamilies"), t("waitingForEligibility"), t("scheduledFamilies")],
+      data.queueSummary.map((row) => [
+        row.site ? names[row.site]?.name ?? row.site : t("notPlaced"),
+        row.waitingFamilies, row.waitingForEligibility, row.scheduledFamilies])));
+}
+
+function processingPanel(data) {
+  return panel(t("processingTitle"), "processing", table(
+    [t("site"), t("target"), t("median"), t("longest"), t("inProcessing"), t("withinTarget"),
+      t("overTarget"), t("overdue")],
+    data.processingTimes.map((row) => [row.site, hours(row.targetHours),
+      hours(row.checkInToProcessed.p50Hours), hours(row.checkInToProcessed.maxHours),
+      row.inProcessing, row.withinTarget, row.overTarget, row.overdue.length])));
+}
+
+function sheltersPanel(data) {
+  return panel(t("sheltersTitle"), "shelters",
+    bars({
+      title: t("bedsChart"),
+      series: [t("beds"), t("bedsFree")],
+      groups: data.shelters.map((s) => ({ label: s.name, values: [s.beds, s.bedsFree] })),
+    }),
+    table([t("shelter"), t("city"), t("beds"), t("bedsFree")],
+      data.shelters.map((s) => [s.name, s.city, s.beds, s.bedsFree])));
+}
+
+function fairnessPanel(data) {
+  const audits = Object.values(data);
+  return panel(t("fairnessTitle"), "fairness",
+    h("p", {}, audits.every((a) => a.inversions.length === 0) ? t("fairnessClean") : t("fairnessBroken")),
+    table([t("site"), t("checked"), t("inversions")],
+      audits.map((a) => [a.site, a.checked, a.inversions.length])));
+}
+
+function organisationsPanel(data) {
+  return panel(t("organisationsTitle"), "organisations", table(
+    [t("organisation"), t("kind"), t("activeTokens")],
+    data.organisations.map((o) => [o.name, o.kind, o.tokens.filter((k) => !k.revokedAt).length])));
+}
+
+export function render(root, context) {
+  const body = h("div", { class: "grid" });
+  root.append(h("h2", {}, t("overview")), body);
+
+  async function read(document, draw) {
+    const result = await context.ask(document);
+    return result.data ? draw(result.data) : h("p", { class: "error" }, problem(result));
+  }
+
+  async function refresh() {
+    const panels = [];
+    const sites = await context.ask("{ sites { id name } }");
+    if (context.has(...WATCHERS)) panels.push(read(QUEUE, queuePanel), read(SHELTERS, sheltersPanel));
+    if (context.has("ANALYST")) panels.push(read(PROCESSING, processingPanel));
+    panels.push(read(fairness(sites.data.sites), fairnessPanel));
+    if (context.has("ADMIN")) panels.push(read(ORGANISATIONS, organisationsPanel));
+    body.replaceChildren(...(await Promise.all(panels)));
+  }
+
+  let stopped = false;
+  let timer;
+  const loop = async () => {
+    try { await refresh(); } finally { if (!stopped) timer = setTimeout(loop, REFRESH_MS); }
+  };
+  loop();
+  return () => { stopped = true; clearTimeout(timer); };
+}

@@ -1,0 +1,88 @@
+"""What a user of the console sees, in Chromium: signing in, the views each role gets, live
+updates without a reload, the language switch and the keyboard."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .support import Console
+
+pytestmark = pytest.mark.kafka  # needs a server (a browser): run by `make test`
+
+VIEWS = "#views a"
+
+
+def test_a_wrong_token_gets_a_clear_message_and_no_data(console: Console, page: Page) -> None:
+    page.goto(console.url)
+    page.get_by_label("Token").fill("not-a-token")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("alert")).to_have_text(re.compile("not recognised or has been revoked"))
+    expect(page.locator("#views")).to_be_hidden()
+    expect(page.locator("#view")).to_be_empty()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_the_admin_sees_the_overview_and_family_views_and_no_shelter_or_port(
+    console: Console, page: Page
+) -> None:
+    console.sign_in(page, console.admin_token)
+
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+    expect(page.locator("#organisations")).to_contain_text("Puente operations")
+    expect(page.locator("#fairness")).to_contain_text("No family was passed over")
+    # The admin may not read the queue or the shelters: those panels are not drawn at all.
+    expect(page.locator("#queue")).to_have_count(0)
+    expect(page.locator("#shelters")).to_have_count(0)
+
+
+def test_an_analysts_overview_counts_a_family_registered_through_the_api_without_a_reload(
+    console: Console, page: Page
+) -> None:
+    analyst = console.token_for("ANALYST", kind="UNHCR")
+    registrar = console.token_for("REGISTRAR", kind="DHS")
+    console.sign_in(page, analyst)
+    expect(page.locator(VIEWS)).to_have_text(["Overview"])
+    total = page.locator("#families-total")
+    expect(total).to_have_text(re.compile(r"^\d+$"))
+    before = int(total.inner_text())
+    page.evaluate("window.notReloaded = true")
+
+    console.register(registrar)
+
+    expect(total).to_have_text(str(before + 1), timeout=15_000)
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#queue svg rect").first).to_be_visible()
+    expect(page.locator("#organisations")).to_have_count(0)
+
+
+def test_a_family_timeline_grows_live_as_its_journey_moves(console: Console, page: Page) -> None:
+    registrar = console.token_for("REGISTRAR", kind="DHS")
+    console.sign_in(page, registrar)
+    family = console.register(registrar)
+    page.get_by_role("link", name="Family").click()
+    page.get_by_label("Family id").fill(family)
+    page.get_by_role("button", name="Open").click()
+
+    timeline = page.locator("#timeline li")
+    expect(timeline.first).to_contain_text("registered")
+    page.evaluate("window.notReloaded = true")
+    console.graphql(
+        registrar,
+        "mutation ($id: ID!) { updateLocation(familyUnitId: $id,"
+        ' location: {city: "Mexicali", country: "MX"}) { status } }',
+        id=family,
+    )
+
+    expect(page.locator('#timeline li[data-type="registration-updated"]')).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#members")).to_contain_text("Ana López")
+
+
+def test_an_unknown_family_shows_not_found(console: Console, page: Page) -> None:
+    console.sign_in(page, console.admin_token, "#/family/00000000-0000-0000-0000-000000000000")
+
+    expect(page.get_by_role("alert")).to_have_text("Family not found.")
