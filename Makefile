@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices
+.PHONY: help uv sync tools chromium run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -21,12 +21,18 @@ tools: tools/node_modules/.package-lock.json ## the ecosystem's reference tools 
 tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.json
 	cd tools && npm ci --ignore-scripts --no-audit --no-fund
 
+chromium: ## Debian's Chromium and its driver for the console's browser tests (apt-get, if missing)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }; }
+
 run: sync ## the whole platform in one process: embedded bus, SQLite under var/, demo field simulator
 	PUENTE_SIMULATOR=$${PUENTE_SIMULATOR:-true} PUENTE_CLOCK_SPEED=$${PUENTE_CLOCK_SPEED:-7200} \
 	  PUENTE_WEBHOOK_ALLOW_PRIVATE=$${PUENTE_WEBHOOK_ALLOW_PRIVATE:-true} \
 	  $(UV) run --locked python -m puente_platform
 
-test: sync tools kafka-up pg-up ## every test: lint, types, unit, wiring, and real Kafka + PostgreSQL
+test: sync tools chromium kafka-up pg-up ## every test: lint, types, unit, wiring, real Kafka + PostgreSQL, the console in Chromium
 	$(MAKE) lint
 	PUENTE_REQUIRE_SERVERS=1 $(UV) run --locked pytest -ra
 

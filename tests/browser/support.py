@@ -35,6 +35,7 @@ class Console:
         self.url = url
         self.var_dir = var_dir
         self.admin_token = (var_dir / "admin.token").read_text().strip()
+        self.token_ids: dict[str, str] = {}
 
     def graphql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
         answer = httpx.post(
@@ -62,13 +63,18 @@ class Console:
             self.admin_token,
             "mutation ($org: ID!, $roles: [Role!]!, $sites: [String!]) {"
             ' issueToken(organisationId: $org, roles: $roles, name: "console test",'
-            " sites: $sites) { token } }",
+            " sites: $sites) { token info { id } } }",
             org=organisation["id"],
             roles=list(roles),
             sites=scope.get("sites"),
         )
         token: str = issued["issueToken"]["token"]
+        self.token_ids[token] = issued["issueToken"]["info"]["id"]
         return token
+
+    def revoke(self, token: str) -> None:
+        query = "mutation ($id: ID!) { revokeToken(tokenId: $id) }"
+        assert self.graphql(self.admin_token, query, id=self.token_ids[token])["revokeToken"]
 
     def register(self, token: str, city: str = "Tijuana") -> str:
         """A family of two (an adult in MPP and a child) in `city`; its family-unit id."""
@@ -108,3 +114,21 @@ class Console:
         page.get_by_label("Token").fill(token)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def shelter_of(console: Console, family_unit_id: str) -> str:
+    """The shelter expecting the family, as the gateway's read model holds it (the test's
+    setup needs to know which shelter's organisation to create)."""
+    from puente_gateway.sheltering import assigned_shelter
+    from sqlmodel import Session, create_engine
+
+    engine = create_engine(f"sqlite:///{console.var_dir / 'gateway.db'}")
+    try:
+
+        def assigned() -> str | None:
+            with Session(engine) as session:
+                return assigned_shelter(session, family_unit_id)
+
+        return eventually(assigned)
+    finally:
+        engine.dispose()

@@ -86,3 +86,55 @@ def test_an_unknown_family_shows_not_found(console: Console, page: Page) -> None
     console.sign_in(page, console.admin_token, "#/family/00000000-0000-0000-0000-000000000000")
 
     expect(page.get_by_role("alert")).to_have_text("Family not found.")
+
+
+def test_a_revoked_token_returns_to_sign_in_and_leaves_nothing_on_screen(
+    console: Console, page: Page
+) -> None:
+    analyst = console.token_for("ANALYST", kind="UNHCR")
+    console.sign_in(page, analyst)
+    expect(page.locator("#queue")).to_be_visible()
+
+    console.revoke(analyst)
+
+    expect(page.get_by_role("alert")).to_have_text("Your session has ended. Sign in again.")
+    expect(page.get_by_label("Token")).to_be_visible()
+    expect(page.locator("#view")).to_be_empty()
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_the_language_switch_changes_the_consoles_own_texts(console: Console, page: Page) -> None:
+    console.sign_in(page, console.admin_token)
+    expect(page.locator("#organisations")).to_contain_text("Organisations")
+
+    page.get_by_role("button", name="Español").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia"])
+    expect(page.locator("#organisations")).to_contain_text("Organizaciones")
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
+
+    page.reload()  # the choice is kept; the session too (sessionStorage)
+    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia"])
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+
+
+def test_the_console_is_usable_with_the_keyboard_alone(console: Console, page: Page) -> None:
+    page.goto(console.url)
+    expect(page.get_by_label("Token")).to_be_focused()
+    page.keyboard.type(console.admin_token)
+    page.keyboard.press("Enter")
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+
+    for _ in range(10):  # Tab through the header to the Family link
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Family":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Family", exact=True)).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Family id")).to_be_focused()
+    page.keyboard.type("no-such-family")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Family not found.")

@@ -18,7 +18,10 @@ def main() -> None:
     platform.gateway.service.also_run(platform.gateway.serve_http)
     count = len(platform.all_services)
     print(f"Puente: {count} services in one process, data under {settings.var_dir}/", flush=True)
-    print(f"GraphQL at http://{settings.gateway_host}:{settings.gateway_port}/graphql", flush=True)
+    url = f"http://{settings.gateway_host}:{settings.gateway_port}"
+    print(f"GraphQL at {url}/graphql", flush=True)
+    token = settings.var_dir / "admin.token"
+    print(f"Console at {url}/ (sign in with the token in {token})", flush=True)
     asyncio.run(serve(platform.all_services, bus, settings))
 
 
