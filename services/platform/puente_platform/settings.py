@@ -8,3 +8,4 @@ from puente_simulator.settings import SimulatorSettings
 
 class PlatformSettings(SimulatorSettings):
     simulator: bool = False  # PUENTE_SIMULATOR: compose the field simulator (demos)
+    demo_families: int = 300  # PUENTE_DEMO_FAMILIES: with the simulator, registered (0: none)
