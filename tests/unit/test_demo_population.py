@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from puente_platform import demo
+from puente_registration.domain import validate
+from puente_registration.handlers import COUNTRIES
 from puente_runtime import FakeClock
 from puente_schemas.commands import AnnouncePolicy, RegisterFamily
 from puente_schemas.places import CITIES
@@ -58,3 +60,9 @@ def test_the_seeder_sends_each_family_once_and_one_policy_across_a_restart(
 
 async def _no_wait(seconds: float) -> None:
     return None
+
+
+def test_every_demo_family_passes_registrations_rules() -> None:
+    """Registration accepts every one (a rejected demo family would never move)."""
+    for command in demo.population(300):
+        assert validate(command, today=START.date(), countries=COUNTRIES) == [], command

@@ -74,7 +74,7 @@ def _family(index: int, rng: random.Random, a_numbers: list[int]) -> RegisterFam
     ]
     return RegisterFamily(
         family_unit_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        channel=rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.HOTLINE, Channel.IN_PERSON]),
+        channel=Channel.ONLINE,  # the others name the organisation that entered them
         current_location=LocationInput(city=_pick(rng, CITIES), country="MX"),
         members=adults + children,
         consent=rng.sample([PartnerKind.SHELTER, PartnerKind.IOM, PartnerKind.LEGAL_PROVIDER], 2),
