@@ -54,6 +54,8 @@ def test_an_analysts_overview_counts_a_family_registered_through_the_api_without
     console.register(registrar)
 
     expect(total).to_have_text(str(before + 1), timeout=15_000)
+    stages = page.locator("#stages svg rect")
+    expect(stages).to_have_count(8)  # every stage of the journey but UNKNOWN, as bars
     assert page.evaluate("window.notReloaded") is True
     expect(page.locator("#queue svg rect").first).to_be_visible()
     expect(page.locator("#organisations")).to_have_count(0)

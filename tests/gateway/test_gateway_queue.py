@@ -152,3 +152,28 @@ async def test_a_family_already_in_the_us_takes_the_court_transfer_path(harness:
 
     assert found is not None
     assert (found["standing"], found["place"], found["site"]) == ("COURT_TRANSFER", None, None)
+
+
+async def test_dashboards_count_families_per_stage_and_the_admin_is_refused(
+    harness: Harness,
+) -> None:
+    await a_busy_site(harness)
+    await harness.publish_all(family_of("r1"))
+    query = "{ familiesByStage { stage families } }"
+
+    counts = await harness.execute(query, harness.context_for(Role.POLICY_OFFICER))
+    refused = await harness.execute(query, harness.context_for(Role.ADMIN))
+
+    assert counts.data is not None
+    assert {c["stage"]: c["families"] for c in counts.data["familiesByStage"] if c["families"]} == {
+        "REGISTERED": 1,
+        "WAITING": 6,
+        "SCHEDULED": 2,
+    }
+    assert [c["stage"] for c in counts.data["familiesByStage"]][:3] == [
+        "UNKNOWN",
+        "REGISTERED",
+        "REJECTED",
+    ]
+    assert refused.errors is not None
+    assert refused.errors[0].message.startswith("not authorised: familiesByStage needs role")

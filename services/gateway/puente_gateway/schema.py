@@ -32,6 +32,7 @@ from puente_gateway.api import (
 )
 from puente_gateway.api import callbacks as hotline
 from puente_gateway.api import shelters as receiving
+from puente_gateway.api import stages as journey
 from puente_gateway.api import viewer as caller
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
@@ -110,6 +111,9 @@ class Query:
     )
     webhook_deliveries: list[webhooks.WebhookDeliveryAttempt] = strawberry.field(
         resolver=webhooks.webhook_deliveries, extensions=needs(*ISSUABLE)
+    )
+    families_by_stage: list[journey.StageCount] = strawberry.field(
+        resolver=journey.families_by_stage, extensions=needs(Role.ANALYST, Role.POLICY_OFFICER)
     )
     viewer: caller.Viewer = strawberry.field(resolver=caller.viewer, extensions=needs(*ISSUABLE))
 

@@ -15,6 +15,7 @@ const WATCHERS = ["ANALYST", "POLICY_OFFICER"];
 const QUEUE = `{ sites { id name capacityPerDay open }
   queueSummary { site waitingFamilies waitingPeople waitingForEligibility
                  scheduledFamilies scheduledPeople } }`;
+const STAGES = "{ familiesByStage { stage families } }";
 const PROCESSING = `{ processingTimes { site targetHours families inProcessing withinTarget
   overTarget checkInToProcessed { p50Hours maxHours } overdue { familyUnitId } } }`;
 const SHELTERS = "{ shelters { id name city beds bedsFree } }";
@@ -50,6 +51,15 @@ function queuePanel(data) {
       data.queueSummary.map((row) => [
         row.site ? names[row.site]?.name ?? row.site : t("notPlaced"),
         row.waitingFamilies, row.waitingForEligibility, row.scheduledFamilies])));
+}
+
+function stagesPanel(data) {
+  const stages = data.familiesByStage.filter((row) => row.stage !== "UNKNOWN");
+  return panel(t("stagesTitle"), "stages", bars({
+    title: t("stagesTitle"),
+    series: [t("families")],
+    groups: stages.map((row) => ({ label: t(`stage.${row.stage}`), values: [row.families] })),
+  }));
 }
 
 function processingPanel(data) {
@@ -98,7 +108,9 @@ export function render(root, context) {
   async function refresh() {
     const panels = [];
     const sites = await context.ask("{ sites { id name } }");
-    if (context.has(...WATCHERS)) panels.push(read(QUEUE, queuePanel), read(SHELTERS, sheltersPanel));
+    if (context.has(...WATCHERS)) {
+      panels.push(read(STAGES, stagesPanel), read(QUEUE, queuePanel), read(SHELTERS, sheltersPanel));
+    }
     if (context.has("ANALYST")) panels.push(read(PROCESSING, processingPanel));
     panels.push(read(fairness(sites.data.sites), fairnessPanel));
     if (context.has("ADMIN")) panels.push(read(ORGANISATIONS, organisationsPanel));
