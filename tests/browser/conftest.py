@@ -49,7 +49,7 @@ def _wait_ready(url: str, popen: subprocess.Popen[bytes], log: Path, timeout: fl
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """`make run`'s platform (without the demo simulator) with an admin token."""
     var_dir = tmp_path_factory.mktemp("console")
@@ -84,8 +84,10 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             popen.wait(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """Package-scoped: Playwright's sync API runs an event loop of its own, which must be
+    gone before the asyncio tests of the other packages start theirs."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         unavailable(f"no Chromium at {CHROMIUM}; install it with `make chromium`")
     with sync_playwright() as playwright:

@@ -12,6 +12,7 @@ const DOCUMENT_ROLES = ["PORT_OFFICER", "LEGAL_PROVIDER", "REGISTRAR"];
 
 const FAMILY = `query ($id: ID!) {
   familyUnit(id: $id) { id stage appointment { site date } }
+  queuePosition(familyUnitId: $id) { standing place site estimatedDate }
   itinerary(familyUnitId: $id) { departedAt expectedArrivalAt arrivedAt checkedInAt processedAt
     releasedAt booking { site originCity pickupPoint departureAt arrivalAt seats status } } }`;
 const MEMBERS = `query ($id: ID!) { familyUnit(id: $id) { members {
@@ -45,6 +46,9 @@ function summary(data) {
   const booking = trip?.booking;
   return panel(t("journey"), "journey",
     h("p", {}, t("stage"), ": ", h("strong", { id: "stage" }, t(`stage.${family.stage}`))),
+    data.queuePosition?.place ? h("p", { id: "place" }, t("placeInLine"), ": ",
+      h("strong", {}, data.queuePosition.place), ` · ${data.queuePosition.site} · `,
+      t("estimate"), ": ", data.queuePosition.estimatedDate ?? "—") : "",
     h("p", {}, t("appointment"), ": ",
       family.appointment ? `${family.appointment.site} · ${when(family.appointment.date)}` : "—"),
     booking ? table([t("site"), t("from"), t("departure"), t("arrival"), t("seats"), t("status")],
