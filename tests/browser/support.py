@@ -18,15 +18,16 @@ REGISTER = """mutation ($input: RegisterFamilyInput!) {
   registerFamily(input: $input) { status familyUnitId errors { field message } } }"""
 
 
-def eventually(check: Callable[[], T | None], timeout: float = 20.0) -> T:
-    """Poll until `check()` returns something truthy."""
+def eventually(check: Callable[[], T | None], *, what: str, timeout: float = 20.0) -> T:
+    """Poll until `check()` returns something truthy: tests/polling.py's way, for the
+    synchronous code Playwright's sync API needs (no asyncio loop may run beside it)."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.1)
 
 
@@ -107,7 +108,7 @@ class Console:
             )["itinerary"]["booking"]
             return found
 
-        return eventually(booking)
+        return eventually(booking, what=f"family {family_unit_id}'s transport booking")
 
     def sign_in(self, page: Page, token: str, path: str = "") -> None:
         page.goto(f"{self.url}/{path}")
@@ -129,6 +130,6 @@ def shelter_of(console: Console, family_unit_id: str) -> str:
             with Session(engine) as session:
                 return assigned_shelter(session, family_unit_id)
 
-        return eventually(assigned)
+        return eventually(assigned, what=f"a shelter for family {family_unit_id}")
     finally:
         engine.dispose()

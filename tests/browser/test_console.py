@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from .support import Console
 
-pytestmark = pytest.mark.kafka  # needs a server (a browser): run by `make test`
+pytestmark = pytest.mark.servers  # needs a server (Chromium): run by `make test`
 
 VIEWS = "#views a"
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from .support import Console, shelter_of
 
-pytestmark = pytest.mark.kafka  # needs a server (a browser): run by `make test`
+pytestmark = pytest.mark.servers  # needs a server (Chromium): run by `make test`
 
 
 def test_a_shelter_sees_the_families_coming_to_it_and_another_shelter_does_not(
