@@ -93,6 +93,7 @@ class Gateway:
             port=self.settings.gateway_port,
             lifespan="off",
             ws="websockets-sansio",
+            ws_max_size=http.MAX_BODY_BYTES,
         )
         server = uvicorn.Server(config)
         serving = asyncio.ensure_future(server.serve())
