@@ -162,3 +162,17 @@ async def test_a_websocket_message_larger_than_the_cap_closes_the_socket(
         await subscribe(url, harness.admin_token, large)
 
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
+
+
+@pytest.mark.parametrize("sent", ["[" * 20_000 + "]" * 20_000, "[]"], ids=["nested", "array"])
+async def test_a_websocket_message_that_is_not_a_json_object_closes_with_4400(
+    served: tuple[Harness, str], sent: str
+) -> None:
+    harness, url = served
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await init(ws, {"authorization": f"Bearer {harness.admin_token}"})
+        await ws.send(sent)
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400

@@ -85,6 +85,14 @@ def failed_before_execution(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
+class Unreadable(json.JSONDecodeError):
+    """JSON we will not read. A JSONDecodeError, so that strawberry answers it with 400 over
+    HTTP (we put back our reason) and closes a WebSocket with 4400, instead of crashing."""
+
+    def __init__(self, reason: str, document: str) -> None:
+        super().__init__(reason, document[:100], 0)
+
+
 def _declared_too_large(request: Request) -> bool:
     length = request.headers.get("content-length", "0")
     return not length.isdigit() or int(length) > MAX_BODY_BYTES
@@ -128,21 +136,24 @@ class GraphQLOverHTTP:
         try:
             response: Response = await self.run(request)  # type: ignore[attr-defined]
         except HTTPException as refused:
-            return error(refused.status_code, refused.reason, media_type)
+            cause = refused.__cause__
+            reason = cause.msg if isinstance(cause, Unreadable) else refused.reason
+            return error(refused.status_code, reason, media_type)
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
         if media_type == GRAPHQL_RESPONSE and getattr(request.state, "failed_early", False):
             response.status_code = 400
         return response
 
     def decode_json(self, data: str | bytes) -> object:
+        """A body, or a WebSocket message: a JSON object."""
         try:
             body = json.loads(data)
         except UnicodeDecodeError as wrong:
             raise HTTPException(400, "the body is not UTF-8") from wrong
         except RecursionError as deep:
-            raise HTTPException(400, "the body's JSON nests too deeply") from deep
+            raise Unreadable("the body's JSON nests too deeply", str(data)) from deep
         if not isinstance(body, dict):
-            raise HTTPException(400, "the body must be a JSON object with a query")
+            raise Unreadable("the body must be a JSON object with a query", str(data))
         return body
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
