@@ -3,13 +3,68 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-ANumber = Annotated[str, Field(pattern=r"^A\d{9}$", description="A-number: 'A' and 9 digits")]
+# ASCII digits, the whole string: Python's `\d` takes any Unicode digit (Arabic-Indic,
+# full-width) and its `$` matches before a final newline. The same pattern bounds JSON Schema
+# (where `$` is the end of the string).
+A_NUMBER_PATTERN = "^A[0-9]{9}$"
+A_NUMBER_PROBLEM = "must be 'A' followed by 9 digits"
+MAX_NAME_LENGTH = 100
+# Text-direction controls that make a name display as something else (Trojan Source).
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def a_number_problem(value: str) -> str | None:
+    """What is wrong with an A-number, or None: the one rule the gateway, registration and
+    the contracts apply."""
+    return None if re.fullmatch(A_NUMBER_PATTERN[1:-1], value) else A_NUMBER_PROBLEM
+
+
+def name_problem(value: str) -> str | None:
+    """What is wrong with a person's name, or None."""
+    value = unicodedata.normalize("NFC", value)
+    if len(value) > MAX_NAME_LENGTH:
+        return f"is longer than {MAX_NAME_LENGTH} characters"
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in value):
+        return "contains a control or text-direction character"
+    return None
+
+
+def person_name(value: str) -> str:
+    """The name in NFC, so one spelling is one string; ValueError naming what is wrong."""
+    value = unicodedata.normalize("NFC", value)
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _a_number(value: str) -> str:
+    problem = a_number_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+ANumber = Annotated[
+    str,
+    Field(pattern=A_NUMBER_PATTERN, description="A-number: 'A' and 9 ASCII digits"),
+    AfterValidator(_a_number),
+]
+PersonName = Annotated[
+    str,
+    Field(max_length=MAX_NAME_LENGTH, description="NFC, no control or text-direction character"),
+    AfterValidator(person_name),
+]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 639-3 code")]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 EmailAddress = Annotated[
@@ -72,8 +127,8 @@ class Member(Contract):
     """A person in a family unit; `in_mpp` is false for relatives never placed in MPP."""
 
     member_id: str
-    given_name: str
-    family_name: str
+    given_name: PersonName
+    family_name: PersonName
     birth_date: dt.date
     in_mpp: bool
     a_number: ANumber | None = None
