@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from puente_runtime.datadir import claim
 from puente_runtime.run import configure_logging, make_bus, make_clock, serve
 
 from puente_platform.app import create_platform
@@ -13,6 +14,7 @@ from puente_platform.settings import PlatformSettings
 def main() -> None:
     configure_logging()
     settings = PlatformSettings()
+    lock = claim(settings.var_dir)  # held until the process ends
     bus = make_bus(settings, client_id="puente-platform")  # embedded unless PUENTE_BUS says
     platform = create_platform(settings=settings, bus=bus, clock=make_clock(settings))
     platform.gateway.service.also_run(platform.gateway.serve_http)
@@ -20,6 +22,7 @@ def main() -> None:
     print(f"Puente: {count} services in one process, data under {settings.var_dir}/", flush=True)
     print(f"GraphQL at http://{settings.gateway_host}:{settings.gateway_port}/graphql", flush=True)
     asyncio.run(serve(platform.all_services, bus, settings))
+    lock.close()
 
 
 if __name__ == "__main__":
