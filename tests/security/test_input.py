@@ -32,7 +32,13 @@ def errors_of(command: object) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "a_number",
-    ["A١٢٣٤٥٦٧٨٩", "A１２３４５６７８９", "A123456789\n", " A123456789", "a123456789"],
+    [
+        "A" + "".join(chr(0x0660 + int(d)) for d in "123456789"),
+        "A" + "".join(chr(0xFF10 + int(d)) for d in "123456789"),
+        "A123456789\n",
+        " A123456789",
+        "a123456789",
+    ],
     ids=["arabic-indic", "full-width", "final newline", "leading space", "lower case"],
 )
 def test_an_a_number_is_an_ascii_a_and_nine_ascii_digits_whole(a_number: str) -> None:
