@@ -17,6 +17,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 A_NUMBER_PATTERN = "^A[0-9]{9}$"
 A_NUMBER_PROBLEM = "must be 'A' followed by 9 digits"
 MAX_NAME_LENGTH = 100
+# Policy values a site and the queue can take: a day's notice to a few weeks; a port processes
+# hundreds a day, not tens of thousands.
+MIN_NOTICE_HOURS = 24
+MAX_NOTICE_HOURS = 21 * 24
+MAX_CAPACITY_PER_DAY = 2000
 # Text-direction controls that make a name display as something else (Trojan Source).
 _BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -151,6 +156,24 @@ class SiteChange(Contract):
     open: bool | None = None
     capacity_per_day: int | None = None
 
+    def errors(self, where: str, site_ids: Collection[str]) -> list[FieldError]:
+        errors = []
+        if self.site not in site_ids:
+            errors.append(FieldError(field=f"{where}.site", message=f"unknown site {self.site!r}"))
+        capacity = self.capacity_per_day
+        if capacity is not None and capacity < 0:
+            errors.append(
+                FieldError(field=f"{where}.capacity_per_day", message="must not be below zero")
+            )
+        elif capacity is not None and capacity > MAX_CAPACITY_PER_DAY:
+            errors.append(
+                FieldError(
+                    field=f"{where}.capacity_per_day",
+                    message=f"must be at most {MAX_CAPACITY_PER_DAY} people a day",
+                )
+            )
+        return errors
+
 
 class PolicyChanges(Contract):
     """What a policy changes when it takes effect; every part is optional."""
@@ -164,14 +187,10 @@ class PolicyChanges(Contract):
         contract); `site_ids` are the sites that exist. Empty when they can be applied."""
         errors = []
         for index, change in enumerate(self.sites):
-            where = f"changes.sites[{index}]"
-            if change.site not in site_ids:
+            errors += change.errors(f"changes.sites[{index}]", site_ids)
+            if any(earlier.site == change.site for earlier in self.sites[:index]):
                 errors.append(
-                    FieldError(field=f"{where}.site", message=f"unknown site {change.site!r}")
-                )
-            if change.capacity_per_day is not None and change.capacity_per_day < 0:
-                errors.append(
-                    FieldError(field=f"{where}.capacity_per_day", message="must not be below zero")
+                    FieldError(field=f"changes.sites[{index}].site", message="is listed twice")
                 )
         if self.eligible_categories is not None and not self.eligible_categories:
             errors.append(
@@ -179,11 +198,22 @@ class PolicyChanges(Contract):
                     field="changes.eligible_categories", message="needs at least one category"
                 )
             )
-        if self.min_notice_hours is not None and self.min_notice_hours < 0:
-            errors.append(
-                FieldError(field="changes.min_notice_hours", message="must not be below zero")
-            )
+        problem = _notice_problem(self.min_notice_hours)
+        if problem:
+            errors.append(FieldError(field="changes.min_notice_hours", message=problem))
         return errors
+
+
+def _notice_problem(hours: float | None) -> str | None:
+    """Families need a day's notice at least to travel safely (DOMAIN.md, rule 4); weeks
+    beyond that would hold every appointment back (and 1e308 hours is no time at all)."""
+    if hours is None:
+        return None
+    if hours < 0:
+        return "must not be below zero"
+    if not MIN_NOTICE_HOURS <= hours <= MAX_NOTICE_HOURS:
+        return f"must be between {MIN_NOTICE_HOURS} and {MAX_NOTICE_HOURS} hours"
+    return None
 
 
 class Contact(Contract):
