@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import asyncio
 
+from puente_runtime import Clock, Settings
+from puente_runtime.clock import record, resumed
 from puente_runtime.datadir import claim
 from puente_runtime.run import configure_logging, make_bus, make_clock, serve
 
 from puente_platform.app import create_platform
 from puente_platform.settings import PlatformSettings
+
+CLOCK_FILE = "clock"
+
+
+def _demo(settings: Settings) -> bool:
+    """An accelerated clock that no epoch or start pins: the demo's, which resumes."""
+    return settings.clock_speed != 1.0 and settings.clock_epoch is None and not settings.clock_start
+
+
+def _clock(settings: Settings) -> Clock:
+    if _demo(settings):
+        return resumed(settings.var_dir / CLOCK_FILE, speed=settings.clock_speed)
+    return make_clock(settings)
 
 
 def main() -> None:
@@ -16,8 +31,11 @@ def main() -> None:
     settings = PlatformSettings()
     lock = claim(settings.var_dir)  # held until the process ends
     bus = make_bus(settings, client_id="puente-platform")  # embedded unless PUENTE_BUS says
-    platform = create_platform(settings=settings, bus=bus, clock=make_clock(settings))
+    clock = _clock(settings)
+    platform = create_platform(settings=settings, bus=bus, clock=clock)
     platform.gateway.service.also_run(platform.gateway.serve_http)
+    if _demo(settings):
+        platform.gateway.service.also_run(lambda: record(clock, settings.var_dir / CLOCK_FILE))
     count = len(platform.all_services)
     print(f"Puente: {count} services in one process, data under {settings.var_dir}/", flush=True)
     print(f"GraphQL at http://{settings.gateway_host}:{settings.gateway_port}/graphql", flush=True)
