@@ -404,12 +404,12 @@ def test_a_failure_of_an_old_appointment_changes_nothing():
 
 def test_repeated_transport_failures_pause_the_family_until_it_moves():
     plan = make_plan()
-    arrive(plan, "a", city="Atlantis")
+    arrive(plan, "a", city="Mexicali")
     plan.changes()
     for attempt in range(domain.MAX_TRANSPORT_FAILURES):
         appointment = plan.families["a"].appointment
         plan.transport_failed(
-            "a", appointment.id, reason="unknown city", now=MONDAY + attempt * HOUR
+            "a", appointment.id, reason="no convoy in time", now=MONDAY + attempt * HOUR
         )
     assert plan.families["a"].status is Status.PAUSED
     assert notices(plan)["a"][0] == [Notice.CANCELLED]

@@ -30,6 +30,7 @@ from puente_gateway.live import Hub, Outcome, Outcomes
 from puente_gateway.public import only_public
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.schema import PUBLIC_FIELDS, schema
+from puente_gateway.serving import log_paths_only, proxy_options
 from puente_gateway.tables import HISTORY, TABLES
 
 # Registrant lookups per client address and per code (registrantStatus).
@@ -94,7 +95,10 @@ class Gateway:
             port=self.settings.gateway_port,
             lifespan="off",
             ws="websockets-sansio",
+            ws_max_size=http.MAX_BODY_BYTES,
+            **proxy_options(self.settings.trusted_proxies),
         )
+        log_paths_only()
         server = uvicorn.Server(config)
         serving = asyncio.ensure_future(server.serve())
         try:

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.types import ExecutionContext
 
 from puente_gateway.api import (
@@ -36,14 +36,12 @@ from puente_gateway.api import stages as journey
 from puente_gateway.api import viewer as caller
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
+from puente_gateway.limits import QueryLimits
 from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, ISSUABLE, REGISTERING_ROLES, Role
 
-__all__ = ["MAX_DEPTH", "PUBLIC_FIELDS", "schema"]
+__all__ = ["PUBLIC_FIELDS", "schema"]
 
-# Bounds on what one request may ask (ARCHITECTURE.md: queries bounded in depth and cost).
-# Aliases would otherwise multiply one field, e.g. many registrantStatus lookups in one go.
-MAX_DEPTH = 10
-MAX_ALIASES = 20
+# Bounds on the request's text; its depth, cost and aliases are bounded in limits.py.
 MAX_TOKENS = 5000
 PUBLIC_FIELDS = frozenset(
     {"sites", "expediteCriteria", "fairnessAudit", "registrantStatus", "__typename"}
@@ -221,8 +219,7 @@ schema = _Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ],
 )

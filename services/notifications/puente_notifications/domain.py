@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from puente_schemas.common import FieldError, Member, PolicyChanges
 from puente_schemas.places import SITE_PLACES
 
+# A policy's title is a line shelters read; its effect is planned, not years away.
+MAX_TITLE_LENGTH = 200
+FURTHEST_AHEAD = dt.timedelta(days=365)
+
 
 @dataclass(frozen=True)
 class FamilyNeeds:
@@ -88,8 +92,16 @@ def policy_errors(
     errors = []
     if not title.strip():
         errors.append(FieldError(field="title", message="is required"))
+    elif len(title) > MAX_TITLE_LENGTH:
+        errors.append(
+            FieldError(field="title", message=f"is longer than {MAX_TITLE_LENGTH} characters")
+        )
     if effective_at.tzinfo is None:
         errors.append(FieldError(field="effective_at", message="needs a time zone"))
+    elif effective_at > now + FURTHEST_AHEAD:
+        errors.append(
+            FieldError(field="effective_at", message="must be within a year of its announcement")
+        )
     elif effective_at < now + notice:
         hours = notice.total_seconds() / 3600
         errors.append(

@@ -12,13 +12,25 @@ from collections.abc import Collection, Mapping, Sequence
 
 from puente_schemas import places
 from puente_schemas.commands import LocationInput, MemberInput, RegisterFamily
-from puente_schemas.common import CaseCategory, Channel, FieldError, Location, Member
+from puente_schemas.common import (
+    CaseCategory,
+    Channel,
+    FieldError,
+    Location,
+    Member,
+    a_number_problem,
+    name_problem,
+)
 
 from puente_registration.duplicates import name_words
 from puente_registration.languages import LANGUAGES
 
-A_NUMBER = re.compile(r"^A\d{9}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Sensible bounds: no one born before 1900 is waiting, MPP began in January 2019, and a family
+# unit larger than 20 is more likely an error than a family.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+MPP_BEGAN = dt.date(2019, 1, 1)
+MAX_FAMILY_MEMBERS = 20
 
 # The legal action each case category needs before the person can go forward (DOMAIN.md).
 LEGAL_ACTION = {
@@ -60,6 +72,8 @@ def validate(
         errors.append(_error("members", "a family needs at least one member"))
     elif not any(member.in_mpp for member in command.members):
         errors.append(_error("members", "a family needs at least one member in MPP"))
+    if len(command.members) > MAX_FAMILY_MEMBERS:
+        errors.append(_error("members", f"a family has at most {MAX_FAMILY_MEMBERS} members"))
     for index, member in enumerate(command.members):
         errors += member_errors(f"members[{index}]", member, today=today)
         errors += _repeated(f"members[{index}]", member, command.members[:index])
@@ -100,14 +114,21 @@ def member_errors(path: str, member: MemberInput, *, today: dt.date) -> list[Fie
     errors = []
     if not member.given_name.strip():
         errors.append(_error(f"{path}.given_name", "given name is required"))
+    for field in ("given_name", "family_name"):
+        problem = name_problem(getattr(member, field))
+        if problem:
+            errors.append(_error(f"{path}.{field}", problem))
     if member.birth_date > today:
         errors.append(_error(f"{path}.birth_date", "is in the future"))
+    elif member.birth_date < EARLIEST_BIRTH:
+        errors.append(_error(f"{path}.birth_date", f"is before {EARLIEST_BIRTH}"))
     if member.language not in LANGUAGES:
         errors.append(
             _error(f"{path}.language", f"unknown ISO 639-3 language code {member.language!r}")
         )
-    if member.a_number is not None and not A_NUMBER.match(member.a_number):
-        errors.append(_error(f"{path}.a_number", "must be 'A' followed by 9 digits"))
+    problem = a_number_problem(member.a_number) if member.a_number is not None else None
+    if problem:
+        errors.append(_error(f"{path}.a_number", problem))
     return errors + (_mpp_errors(path, member, today) if member.in_mpp else _not_mpp(path, member))
 
 
@@ -121,6 +142,8 @@ def _mpp_errors(path: str, member: MemberInput, today: dt.date) -> list[FieldErr
         errors.append(_error(f"{path}.mpp_enrollment_date", "is in the future"))
     elif member.mpp_enrollment_date < member.birth_date:
         errors.append(_error(f"{path}.mpp_enrollment_date", "is before the birth date"))
+    elif member.mpp_enrollment_date < MPP_BEGAN:
+        errors.append(_error(f"{path}.mpp_enrollment_date", f"is before MPP began ({MPP_BEGAN})"))
     if member.case_category is None:
         errors.append(_error(f"{path}.case_category", "is required for a member in MPP"))
     return errors

@@ -100,6 +100,12 @@ def add_family_member(command: AddFamilyMember, ctx: Context) -> list[Event]:
     errors += domain.member_errors("member", new, today=ctx.clock.now().date())
     if new.a_number and store.registered_a_numbers(ctx.session, [new.a_number]):
         errors.append(FieldError(field="member.a_number", message="is already registered"))
+    elif len(members) >= domain.MAX_FAMILY_MEMBERS:
+        errors.append(
+            FieldError(
+                field="member", message=f"a family has at most {domain.MAX_FAMILY_MEMBERS} members"
+            )
+        )
     elif any(domain.same_entry(new, member) for member in members):
         errors.append(
             FieldError(field="member", message="is already in this family (same name and birth)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from pathlib import Path
 from typing import Protocol
 
 
@@ -63,3 +64,29 @@ def clock_from(speed: float, epoch: float | None, start: dt.datetime | None = No
     if speed == 1.0 and start is None:
         return SystemClock()
     return AcceleratedClock(speed=speed, epoch=epoch, start=start)
+
+
+# How often a resumable clock records its time, in real seconds: after a crash it resumes at
+# most this much (times its speed) later than it stopped, never earlier.
+RECORD_EVERY_SECONDS = 0.25
+
+
+def resumed(path: Path, *, speed: float) -> AcceleratedClock:
+    """An accelerated clock that goes on from the time recorded in `path` by `record`, so a
+    demo's simulated time does not jump back to today when it restarts."""
+    try:
+        last = dt.datetime.fromisoformat(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return AcceleratedClock(speed=speed)
+    unrecorded = dt.timedelta(seconds=RECORD_EVERY_SECONDS * speed)
+    return AcceleratedClock(speed=speed, start=last + unrecorded)
+
+
+async def record(clock: Clock, path: Path) -> None:
+    """Write the clock's time to `path` until cancelled (atomically: a crash leaves the last
+    whole record)."""
+    written = path.with_suffix(".tmp")
+    while True:
+        written.write_text(clock.now().isoformat())
+        written.replace(path)
+        await asyncio.sleep(RECORD_EVERY_SECONDS)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     health_port: int | None = None
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For the gateway believes
     code_key: str | None = None  # keys the registration-code hashes (a secret; see codes.py)
     outcome_timeout_seconds: float = 5.0
     min_notice_hours: float = 72.0

@@ -13,6 +13,7 @@ from puente_schemas.events import (
     Waitlisted,
 )
 from puente_schemas.events import Site as SiteContract
+from puente_schemas.places import city
 
 from puente_scheduling.domain import Changes, Family, FamilyChange, Notice, Site
 
@@ -74,6 +75,11 @@ def place_of(family: Family) -> QueuePlace:
 def _why_waiting(family: Family, notice: Notice) -> str:
     if notice is Notice.HELD:
         return "no member's case category is eligible in the current phase"
+    if family.site is None and city(family.city) is None:
+        return (
+            f"no transport from {family.city}, {family.country}: routes start in the Mexican "
+            "cities Puente serves; the family joins a line when its location is updated to one"
+        )
     if family.site is None:
         return f"no open site can take a family of {family.people}"
     return "waits in line: no day with room inside the booking horizon yet"

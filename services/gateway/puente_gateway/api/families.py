@@ -123,14 +123,33 @@ class RegisterFamilyInput:
 
 
 def _existing(root: strawberry.Parent[CommandResult], info: Info) -> strawberry.ID | None:
-    if root.existing is None:
+    """Null, not a refusal, for a caller who may not see it: a refusal would confirm the
+    other organisation's case."""
+    if root.existing is None or not _may_see(info, root.existing):
         return None
+    return strawberry.ID(root.existing)
+
+
+def _may_see(info: Info, family_unit_id: str) -> bool:
     caller = principal(info)
     with Session(engine(info)) as session:
-        record = records.access(session, root.existing)
-    if caller is None or not may_see_record(caller, record):
-        raise refuse()
-    return strawberry.ID(root.existing)
+        record = records.access(session, family_unit_id)
+    return caller is not None and may_see_record(caller, record)
+
+
+# What a caller who may not see a family registered with the same A-number is told instead
+# of "is already registered": true, and the same whoever holds the case.
+ALREADY_REGISTERED = "is already registered"
+NOT_CONFIRMED = "cannot be registered with this A-number: check it, or ask Puente operations"
+
+
+def _unconfirmed(info: Info, errors: list[FieldError], existing: str | None) -> list[FieldError]:
+    if existing is None or _may_see(info, existing):
+        return errors
+    return [
+        FieldError(field=e.field, message=NOT_CONFIRMED) if e.message == ALREADY_REGISTERED else e
+        for e in errors
+    ]
 
 
 @strawberry.type
@@ -147,7 +166,7 @@ class CommandResult:
     existing_family_unit_id: strawberry.ID | None = strawberry.field(
         resolver=_existing,
         description="On a duplicate A-number, the family already registered with it: only for "
-        "a caller who may see that family's record.",
+        "a caller who may see that family's record (null for anyone else).",
     )
 
 
@@ -236,13 +255,14 @@ async def register_family(info: Info, input: RegisterFamilyInput) -> CommandResu
         command, outcomes=frozenset({"registered"}) | REJECTED
     )
     status, errors = answer_of(command_id, outcome, rejections=REJECTED)
+    existing = outcome.data.get("existing_family_unit_id") if outcome else None
     return CommandResult(
         status=status,
         command_id=strawberry.ID(command_id),
         family_unit_id=strawberry.ID(family_unit_id),
-        errors=errors,
+        errors=_unconfirmed(info, errors, existing),
         registration_code=None if status is CommandStatus.REJECTED else code,
-        existing=outcome.data.get("existing_family_unit_id") if outcome else None,
+        existing=existing,
     )
 
 

@@ -127,13 +127,14 @@ def travel_time(city_name: str, site: Site) -> dt.timedelta:
 def nearest_site(city_name: str, people: int, sites: Iterable[Site]) -> Site | None:
     """The nearest open site whose day can hold the whole family.
 
-    Consulates are offered only to families far from every open port. A family from a city we
-    do not know goes to the open port with the most room (its journey cannot be measured).
+    Consulates are offered only to families far from every open port. A family in a city we
+    do not know (elsewhere in the region: no route starts there) gets no site: an appointment
+    there would only fail transport and take a day from a family that can come.
     """
+    if city(city_name) is None:
+        return None
     fitting = [s for s in sites if s.open and s.capacity_per_day >= people]
     ports = [s for s in fitting if s.kind == PORT]
-    if city(city_name) is None:
-        return max(ports or fitting, key=lambda s: (s.capacity_per_day, s.id), default=None)
     nearest_port = min((km_to(city_name, s) or 0.0 for s in ports), default=float("inf"))
     candidates: Sequence[Site] = fitting if nearest_port > FAR_FROM_BORDER_KM else ports
     return min(candidates, key=lambda s: (km_to(city_name, s) or 0.0, s.id), default=None)
