@@ -36,6 +36,7 @@ from puente_schemas.events import (
     TransportFailed,
     Waitlisted,
 )
+from puente_schemas.topics import GATEWAY_EVENTS
 from sqlmodel import Session, col, select
 
 from puente_gateway import ports, queueing, records, sheltering, travel, webhooking
@@ -175,8 +176,10 @@ def _moves_back(session: Session, event: Event) -> bool:
 
 
 def handlers(*, hub: Hub, outcomes: Outcomes) -> dict[type[Event], HandlerFn]:
+    """Every other service's events (the gateway's own, about organisations, it already
+    knows: they hold contacts, which no family's timeline should carry)."""
     handler = functools.partial(project, hub=hub, outcomes=outcomes)
-    return {model: handler for model in EVENTS}
+    return {model: handler for model in EVENTS if model.TOPIC != GATEWAY_EVENTS}
 
 
 def family(session: Session, family_unit_id: str) -> FamilyView | None:

@@ -22,6 +22,7 @@ from puente_gateway.api import (
     admin,
     expedites,
     families,
+    partners,
     policies,
     ports,
     queue,
@@ -110,6 +111,9 @@ class Query:
     webhook_deliveries: list[webhooks.WebhookDeliveryAttempt] = strawberry.field(
         resolver=webhooks.webhook_deliveries, extensions=needs(*ISSUABLE)
     )
+    partner_directory: list[partners.Partner] = strawberry.field(
+        resolver=partners.partner_directory, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
 
 
 @strawberry.type
@@ -178,6 +182,9 @@ class Mutation:
     )
     replay_webhook_deliveries: webhooks.WebhookReplayAnswer = strawberry.mutation(
         resolver=webhooks.replay_webhook_deliveries, extensions=needs(*ISSUABLE)
+    )
+    update_organisation_contacts: partners.Partner = strawberry.mutation(
+        resolver=partners.update_organisation_contacts, extensions=needs(*ISSUABLE)
     )
 
 

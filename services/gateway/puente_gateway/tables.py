@@ -291,6 +291,20 @@ class OrganisationShelter(SQLModel, table=True):
     shelter_id: str = Field(index=True)
 
 
+class OrganisationProfile(SQLModel, table=True):
+    """How to reach an organisation: its languages (ISO 639-3, preferred first) and points of
+    contact. `version` counts changes; `announced_version` is the last one published as
+    organisation-registered/updated (0: never), so a change not yet published is sent later."""
+
+    __tablename__ = "gateway_organisation_profile"
+
+    organisation_id: str = Field(primary_key=True)
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    contacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    version: int = 1
+    announced_version: int = Field(default=0, index=True)
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyView,
     FamilyRecord,
@@ -311,6 +325,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     ShelterArrival,
     OrganisationShelter,
     *WEBHOOK_TABLES,
+    OrganisationProfile,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)
