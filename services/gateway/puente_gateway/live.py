@@ -20,6 +20,8 @@ class Entry:
     family_unit_id: str | None
     type: str
     occurred_at: dt.datetime
+    # The organisation the event names (whose inbox a notice is in), if any.
+    organisation_id: str | None = None
 
 
 @dataclass(frozen=True)

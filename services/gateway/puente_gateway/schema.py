@@ -32,6 +32,7 @@ from puente_gateway.api import (
     webhooks,
 )
 from puente_gateway.api import callbacks as hotline
+from puente_gateway.api import notices as inbox
 from puente_gateway.api import shelters as receiving
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
@@ -111,6 +112,9 @@ class Query:
     webhook_deliveries: list[webhooks.WebhookDeliveryAttempt] = strawberry.field(
         resolver=webhooks.webhook_deliveries, extensions=needs(*ISSUABLE)
     )
+    notices: list[inbox.Notice] = strawberry.field(
+        resolver=inbox.own_notices, extensions=needs(*ISSUABLE)
+    )
     partner_directory: list[partners.Partner] = strawberry.field(
         resolver=partners.partner_directory, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
     )
@@ -183,6 +187,9 @@ class Mutation:
     replay_webhook_deliveries: webhooks.WebhookReplayAnswer = strawberry.mutation(
         resolver=webhooks.replay_webhook_deliveries, extensions=needs(*ISSUABLE)
     )
+    acknowledge_notice: inbox.NoticeAnswer = strawberry.mutation(
+        resolver=inbox.acknowledge_notice, extensions=needs(*ISSUABLE)
+    )
     update_organisation_contacts: partners.Partner = strawberry.mutation(
         resolver=partners.update_organisation_contacts, extensions=needs(*ISSUABLE)
     )
@@ -192,6 +199,9 @@ class Mutation:
 class Subscription:
     family_events: AsyncGenerator[families.FamilyEvent, None] = strawberry.subscription(
         resolver=families.family_events, extensions=needs(*CASE_ROLES)
+    )
+    notices: AsyncGenerator[inbox.Notice, None] = strawberry.subscription(
+        resolver=inbox.notice_feed, extensions=needs(*ISSUABLE)
     )
 
 

@@ -305,6 +305,31 @@ class OrganisationProfile(SQLModel, table=True):
     announced_version: int = Field(default=0, index=True)
 
 
+class NoticeRow(SQLModel, table=True):
+    """A notice in an organisation's inbox, as notifications issued it, with what became of it:
+    the channels it went through, when the organisation first read it (the first time the
+    gateway returned it to the organisation), when it acknowledged it. Its cursor is the
+    timeline cursor of its `notice-issued` event (`issued_event_id`)."""
+
+    __tablename__ = "gateway_notice"
+
+    notice_id: str = Field(primary_key=True)
+    issued_event_id: str = Field(unique=True)
+    organisation_id: str = Field(index=True)
+    kind: str
+    title: str
+    text: str
+    language: str
+    policy_id: str | None = Field(default=None, index=True)
+    family_unit_id: str | None = None
+    effective_at: dt.datetime | None = None
+    created_at: dt.datetime
+    delivered_via: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    delivered_at: dt.datetime | None = None
+    first_read_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyView,
     FamilyRecord,
@@ -326,6 +351,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     OrganisationShelter,
     *WEBHOOK_TABLES,
     OrganisationProfile,
+    NoticeRow,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)
