@@ -1,7 +1,7 @@
 """The read model: every event moves a family's stage and adds to its timeline; events also
 fill the tables their queries read: registration (records.py), scheduling (queueing.py),
-transport (travel.py), processing (ports.py), shelters (sheltering.py) and notices
-(notices.py).
+transport (travel.py), processing (ports.py), shelters (sheltering.py), notices
+(notices.py) and policies (compliance.py).
 
 Handlers run in the consumer's transaction (inbox and all); what they announce to live
 subscribers and waiting requests is announced only after that transaction commits.
@@ -40,7 +40,16 @@ from puente_schemas.events import (
 from puente_schemas.topics import GATEWAY_EVENTS
 from sqlmodel import Session, col, select
 
-from puente_gateway import notices, ports, queueing, records, sheltering, travel, webhooking
+from puente_gateway import (
+    compliance,
+    notices,
+    ports,
+    queueing,
+    records,
+    sheltering,
+    travel,
+    webhooking,
+)
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -108,7 +117,7 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     if family_unit_id is not None and not isinstance(event, CommandRejected):
         _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
-    for area in (records, queueing, travel, ports, sheltering, webhooking, notices):
+    for area in (records, queueing, travel, ports, sheltering, webhooking, notices, compliance):
         area.apply(event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,

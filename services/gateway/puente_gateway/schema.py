@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 
 from puente_gateway.api import (
     admin,
+    compliance,
     expedites,
     families,
     partners,
@@ -115,6 +116,12 @@ class Query:
     notices: list[inbox.Notice] = strawberry.field(
         resolver=inbox.own_notices, extensions=needs(*ISSUABLE)
     )
+    policy_compliance: compliance.PolicyCompliance = strawberry.field(
+        resolver=compliance.policy_compliance, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
+    policies_at_risk: list[compliance.PolicyAtRisk] = strawberry.field(
+        resolver=compliance.policies_at_risk, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
     partner_directory: list[partners.Partner] = strawberry.field(
         resolver=partners.partner_directory, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
     )
@@ -170,6 +177,12 @@ class Mutation:
     )
     announce_policy: policies.PolicyAnswer = strawberry.mutation(
         resolver=policies.announce_policy, extensions=needs(Role.POLICY_OFFICER)
+    )
+    amend_policy: policies.PolicyAnswer = strawberry.mutation(
+        resolver=policies.amend_policy, extensions=needs(Role.POLICY_OFFICER)
+    )
+    cancel_policy: policies.PolicyAnswer = strawberry.mutation(
+        resolver=policies.cancel_policy, extensions=needs(Role.POLICY_OFFICER)
     )
     create_organisation: admin.Organisation = strawberry.mutation(
         resolver=admin.create_organisation, extensions=needs(Role.ADMIN)

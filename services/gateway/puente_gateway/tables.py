@@ -330,6 +330,41 @@ class NoticeRow(SQLModel, table=True):
     acknowledged_at: dt.datetime | None = None
 
 
+class PolicyRow(SQLModel, table=True):
+    """A policy as notifications announced, amended, cancelled or made it effective, and the
+    organisations it last named at risk (still unacknowledged close to the effective time)."""
+
+    __tablename__ = "gateway_policy"
+
+    policy_id: str = Field(primary_key=True)
+    title: str
+    effective_at: dt.datetime
+    status: str = Field(index=True)  # announced | amended | cancelled | effective
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    announced_at: dt.datetime
+    cancel_reason: str = ""
+    at_risk: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    at_risk_at: dt.datetime | None = None
+
+
+class PolicyAlertRow(SQLModel, table=True):
+    """One public alert about a policy (CAP): its announcement, each amendment, its
+    cancellation; `alert_id` is the id of the event that made it."""
+
+    __tablename__ = "gateway_policy_alert"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: str = Field(unique=True)
+    policy_id: str = Field(index=True)
+    message_type: str  # Alert | Update | Cancel
+    sent_at: dt.datetime
+    title: str
+    effective_at: dt.datetime
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    reason: str = ""
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyView,
     FamilyRecord,
@@ -352,6 +387,8 @@ TABLES: tuple[type[SQLModel], ...] = (
     *WEBHOOK_TABLES,
     OrganisationProfile,
     NoticeRow,
+    PolicyRow,
+    PolicyAlertRow,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)
