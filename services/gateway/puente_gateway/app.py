@@ -24,7 +24,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from puente_gateway import codes, http, organisations, projection
+from puente_gateway import cap, codes, http, organisations, projection
 from puente_gateway.access import Principal
 from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
 from puente_gateway.live import Hub, Outcome, Outcomes
@@ -65,6 +65,7 @@ class Gateway:
                 Route("/ready", self._ready),
                 Route("/graphql", self.graphql, methods=["POST"]),
                 WebSocketRoute("/graphql", self.graphql),
+                *cap.routes(self.service.engine, clock),
             ]
         )
 

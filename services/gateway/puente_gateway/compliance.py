@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from puente_gateway.tables import PolicyAlertRow, PolicyRow
 
-__all__ = ["alert", "alerts", "apply", "at_risk", "earlier_alerts", "policy"]
+__all__ = ["alert", "alerts", "apply", "at_risk", "earlier_alerts", "next_alert", "policy"]
 
 
 def _alert(ctx: Context, policy: PolicyRow, message_type: str, reason: str = "") -> None:
@@ -132,3 +132,11 @@ def earlier_alerts(session: Session, row: PolicyAlertRow) -> Sequence[PolicyAler
         PolicyAlertRow.policy_id == row.policy_id, col(PolicyAlertRow.id) < row.id
     )
     return session.exec(query.order_by(col(PolicyAlertRow.id))).all()
+
+
+def next_alert(session: Session, row: PolicyAlertRow) -> PolicyAlertRow | None:
+    """The policy's alert after this one, if any (its notices are that alert's)."""
+    query = select(PolicyAlertRow).where(
+        PolicyAlertRow.policy_id == row.policy_id, col(PolicyAlertRow.id) > row.id
+    )
+    return session.exec(query.order_by(col(PolicyAlertRow.id))).first()

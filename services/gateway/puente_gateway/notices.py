@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select, update
 
 from puente_gateway.tables import NoticeRow, TimelineEntry
 
-__all__ = ["apply", "inbox", "mark_read", "notice", "of_policy"]
+__all__ = ["apply", "inbox", "issued_between", "mark_read", "notice", "of_policy"]
 
 
 def _issued(event: NoticeIssued, ctx: Context) -> None:
@@ -117,4 +117,16 @@ def notice(session: Session, notice_id: str) -> NoticeRow | None:
 
 def of_policy(session: Session, policy_id: str) -> Sequence[NoticeRow]:
     query = select(NoticeRow).where(NoticeRow.policy_id == policy_id)
+    return session.exec(query.order_by(col(NoticeRow.created_at), col(NoticeRow.notice_id))).all()
+
+
+def issued_between(
+    session: Session, policy_id: str, start: dt.datetime, end: dt.datetime | None
+) -> Sequence[NoticeRow]:
+    """The policy's notices issued from `start` until `end` (None: until now), oldest first."""
+    query = select(NoticeRow).where(
+        NoticeRow.policy_id == policy_id, col(NoticeRow.created_at) >= start
+    )
+    if end is not None:
+        query = query.where(col(NoticeRow.created_at) < end)
     return session.exec(query.order_by(col(NoticeRow.created_at), col(NoticeRow.notice_id))).all()
