@@ -217,4 +217,5 @@ def _entry(row: TimelineEntry) -> Entry:
         type=row.type,
         occurred_at=row.occurred_at,
         organisation_id=row.data.get("organisation_id"),
+        data=row.data,
     )
