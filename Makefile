@@ -4,8 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices
-.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notice-subscribers
+.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices bench-notice-subscribers
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'

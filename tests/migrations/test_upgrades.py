@@ -39,15 +39,6 @@ from tests.wiring.support import CHILD, FAMILY, REGISTER, member
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASED = ("registration", "scheduling", "transport", "processing", "notifications", "gateway")
 DROPPED = {"gateway": {"gateway_field_action", "gateway_field_family"}}  # gateway 0002
-# Tables later revisions add, empty after an upgrade.
-ADDED = {
-    "gateway": {  # gateway 0003
-        "gateway_notice",
-        "gateway_organisation_profile",
-        "gateway_policy",
-        "gateway_policy_alert",
-    }
-}
 
 
 def every_history() -> list[History]:
@@ -117,8 +108,6 @@ def adopt_and_check(template: str) -> None:
         upgrade(url, [RUNTIME, HISTORIES[name]])
         kept = {t: n for t, n in before.items() if t not in DROPPED.get(name, set())}
         assert same_rows(counts(url), before) == kept, name
-        kept |= dict.fromkeys(ADDED.get(name, set()), 0)
-        assert counts(url) == kept, name
         assert versions(url) == {"runtime": head(RUNTIME), name: head(HISTORIES[name])}
         upgrade(url, [RUNTIME, HISTORIES[name]])  # again: nothing to do, nothing changes
         assert same_rows(counts(url), before) == kept, name
