@@ -11,7 +11,8 @@ import time
 import httpx
 import pytest
 from puente_platform import create_platform
-from puente_runtime import AcceleratedClock, EmbeddedBus, Settings
+from puente_platform.settings import PlatformSettings
+from puente_runtime import AcceleratedClock, EmbeddedBus
 
 from tests.gateway.support import eventually
 
@@ -41,7 +42,7 @@ query($id: ID!) {
 
 @pytest.fixture
 async def platform(tmp_path):
-    settings = Settings(var_dir=tmp_path, relay_poll_seconds=0.05)
+    settings = PlatformSettings(var_dir=tmp_path, relay_poll_seconds=0.05)
     bus = EmbeddedBus(tmp_path / "bus.db", poll_seconds=0.02)
     clock = AcceleratedClock(speed=SPEED, epoch=time.time())
     built = create_platform(settings=settings, bus=bus, clock=clock)
@@ -89,7 +90,8 @@ async def test_a_policy_announced_30_hours_ahead_reaches_every_organisations_inb
         return [n for n in found if n["policyId"] == policy_id and "inbox" in n["deliveredVia"]]
 
     notices = {
-        name: await eventually(lambda t=token: inbox(t), 20) for name, token in tokens.items()
+        name: await eventually(lambda t=token: inbox(t), timeout=20)
+        for name, token in tokens.items()
     }
     # In each organisation's preferred language (the operator's names none: notifications'
     # fallback chooses for it).
