@@ -34,7 +34,8 @@ from puente_schemas.events import (
     Waitlisted,
 )
 from puente_schemas.places import SITE_PLACES
-from sqlmodel import Session, select
+from puente_schemas.topics import SERVICES, commands_topic
+from sqlmodel import Session, col, select
 from strawberry.types import ExecutionResult
 
 from tests.polling import eventually
@@ -42,6 +43,7 @@ from tests.polling import eventually
 T0 = dt.datetime(2021, 2, 19, 8, 0, tzinfo=dt.UTC)
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 EVERY_SITE = frozenset(SITE_PLACES)
+COMMAND_TOPICS = frozenset(commands_topic(service) for service in SERVICES)
 
 
 class Harness:
@@ -122,8 +124,13 @@ class Harness:
 
     def staged_commands(self) -> list[tuple[str, dict[str, Any]]]:
         """(short type, body) of each command the gateway has stored to send (its outbox)."""
+        return self.staged(COMMAND_TOPICS)
+
+    def staged(self, topics: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(short type, body) of what the gateway has stored to send on `topics`."""
         with Session(self.gateway.service.engine) as session:
-            rows = session.exec(select(OutboxRow).order_by(OutboxRow.id)).all()  # type: ignore[arg-type]
+            query = select(OutboxRow).where(col(OutboxRow.topic).in_(list(topics)))
+            rows = session.exec(query.order_by(col(OutboxRow.id))).all()
         return [(row.type.split(".")[-2], json.loads(row.body)) for row in rows]
 
     async def start(self) -> None:

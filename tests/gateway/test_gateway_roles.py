@@ -86,6 +86,19 @@ MUTATIONS: list[tuple[str, str, dict[str, Any], set[Role]]] = [
         {Role.ADMIN},
     ),
     ("revokeToken", 'mutation { revokeToken(tokenId: "t-1") }', {}, {Role.ADMIN}),
+    (
+        "amendPolicy",
+        'mutation { amendPolicy(policyId: "p-1", title: "Nogales opens later",'
+        ' effectiveAt: "2021-06-02T00:00:00Z") { status } }',
+        {},
+        {Role.POLICY_OFFICER},
+    ),
+    (
+        "cancelPolicy",
+        'mutation { cancelPolicy(policyId: "p-1", reason: "withdrawn") { status } }',
+        {},
+        {Role.POLICY_OFFICER},
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -23,7 +24,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from puente_gateway import codes, console, http, projection
+from puente_gateway import cap, codes, console, http, organisations, projection
 from puente_gateway.access import Principal
 from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
 from puente_gateway.live import Hub, Outcome, Outcomes
@@ -35,6 +36,9 @@ from puente_gateway.tables import HISTORY, TABLES
 
 # Registrant lookups per client address and per code (registrantStatus).
 LOOKUPS_PER_MINUTE = 5
+# Organisations are published when made or changed (announce_organisations); this sweep
+# catches one a crash left unpublished, and those that existed before the gateway started.
+ANNOUNCE_SWEEP = dt.timedelta(hours=1)
 
 
 class Gateway:
@@ -54,6 +58,7 @@ class Gateway:
             history=HISTORY,
             handlers=projection.handlers(hub=self.hub, outcomes=self.outcomes),
         )
+        self.service.every(ANNOUNCE_SWEEP, organisations.announce)
         self.graphql = _GraphQL(self)
         self.asgi = Starlette(
             routes=[
@@ -62,11 +67,16 @@ class Gateway:
                 Route("/graphql", self.graphql, methods=["POST"]),
                 WebSocketRoute("/graphql", self.graphql),
                 *console.routes(),
+                *cap.routes(self.service.engine, clock),
             ]
         )
 
     def new_id(self) -> str:
         return str(uuid.uuid4())
+
+    def announce_organisations(self) -> None:
+        """Publish organisations made or changed (organisation-registered/updated) now."""
+        self.service.run_now(organisations.announce)
 
     async def command(
         self, command: Contract, *, outcomes: frozenset[str]

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -20,6 +20,10 @@ class Entry:
     family_unit_id: str | None
     type: str
     occurred_at: dt.datetime
+    # The organisation the event names (whose inbox a notice is in), if any.
+    organisation_id: str | None = None
+    # The event's content, unredacted: redaction.py decides what each subscriber sees.
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

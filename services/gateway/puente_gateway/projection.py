@@ -1,6 +1,7 @@
 """The read model: every event moves a family's stage and adds to its timeline; events also
 fill the tables their queries read: registration (records.py), scheduling (queueing.py),
-transport (travel.py), processing (ports.py) and shelters (sheltering.py).
+transport (travel.py), processing (ports.py), shelters (sheltering.py), notices
+(notices.py) and policies (compliance.py).
 
 Handlers run in the consumer's transaction (inbox and all); what they announce to live
 subscribers and waiting requests is announced only after that transaction commits.
@@ -36,9 +37,19 @@ from puente_schemas.events import (
     TransportFailed,
     Waitlisted,
 )
+from puente_schemas.topics import GATEWAY_EVENTS
 from sqlmodel import Session, col, select
 
-from puente_gateway import ports, queueing, records, sheltering, travel, webhooking
+from puente_gateway import (
+    compliance,
+    notices,
+    ports,
+    queueing,
+    records,
+    sheltering,
+    travel,
+    webhooking,
+)
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -106,7 +117,7 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     if family_unit_id is not None and not isinstance(event, CommandRejected):
         _wait_for_preceding_step(ctx.session, family_unit_id, event)
         _update_view(ctx.session, family_unit_id, event, ctx)
-    for area in (records, queueing, travel, ports, sheltering, webhooking):
+    for area in (records, queueing, travel, ports, sheltering, webhooking, notices, compliance):
         area.apply(event, ctx)
     row = TimelineEntry(
         event_id=ctx.envelope.id,
@@ -175,8 +186,10 @@ def _moves_back(session: Session, event: Event) -> bool:
 
 
 def handlers(*, hub: Hub, outcomes: Outcomes) -> dict[type[Event], HandlerFn]:
+    """Every other service's events (the gateway's own, about organisations, it already
+    knows: they hold contacts, which no family's timeline should carry)."""
     handler = functools.partial(project, hub=hub, outcomes=outcomes)
-    return {model: handler for model in EVENTS}
+    return {model: handler for model in EVENTS if model.TOPIC != GATEWAY_EVENTS}
 
 
 def family(session: Session, family_unit_id: str) -> FamilyView | None:
@@ -203,4 +216,6 @@ def _entry(row: TimelineEntry) -> Entry:
         family_unit_id=row.family_unit_id,
         type=row.type,
         occurred_at=row.occurred_at,
+        organisation_id=row.data.get("organisation_id"),
+        data=row.data,
     )

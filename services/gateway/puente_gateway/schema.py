@@ -20,8 +20,10 @@ from strawberry.types import ExecutionContext
 
 from puente_gateway.api import (
     admin,
+    compliance,
     expedites,
     families,
+    partners,
     policies,
     ports,
     queue,
@@ -31,6 +33,7 @@ from puente_gateway.api import (
     webhooks,
 )
 from puente_gateway.api import callbacks as hotline
+from puente_gateway.api import notices as inbox
 from puente_gateway.api import shelters as receiving
 from puente_gateway.api import stages as journey
 from puente_gateway.api import viewer as caller
@@ -114,6 +117,18 @@ class Query:
         resolver=journey.families_by_stage, extensions=needs(Role.ANALYST, Role.POLICY_OFFICER)
     )
     viewer: caller.Viewer = strawberry.field(resolver=caller.viewer, extensions=needs(*ISSUABLE))
+    notices: list[inbox.Notice] = strawberry.field(
+        resolver=inbox.own_notices, extensions=needs(*ISSUABLE)
+    )
+    policy_compliance: compliance.PolicyCompliance = strawberry.field(
+        resolver=compliance.policy_compliance, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
+    policies_at_risk: list[compliance.PolicyAtRisk] = strawberry.field(
+        resolver=compliance.policies_at_risk, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
+    partner_directory: list[partners.Partner] = strawberry.field(
+        resolver=partners.partner_directory, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
 
 
 @strawberry.type
@@ -167,6 +182,12 @@ class Mutation:
     announce_policy: policies.PolicyAnswer = strawberry.mutation(
         resolver=policies.announce_policy, extensions=needs(Role.POLICY_OFFICER)
     )
+    amend_policy: policies.PolicyAnswer = strawberry.mutation(
+        resolver=policies.amend_policy, extensions=needs(Role.POLICY_OFFICER)
+    )
+    cancel_policy: policies.PolicyAnswer = strawberry.mutation(
+        resolver=policies.cancel_policy, extensions=needs(Role.POLICY_OFFICER)
+    )
     create_organisation: admin.Organisation = strawberry.mutation(
         resolver=admin.create_organisation, extensions=needs(Role.ADMIN)
     )
@@ -183,12 +204,21 @@ class Mutation:
     replay_webhook_deliveries: webhooks.WebhookReplayAnswer = strawberry.mutation(
         resolver=webhooks.replay_webhook_deliveries, extensions=needs(*ISSUABLE)
     )
+    acknowledge_notice: inbox.NoticeAnswer = strawberry.mutation(
+        resolver=inbox.acknowledge_notice, extensions=needs(*ISSUABLE)
+    )
+    update_organisation_contacts: partners.Partner = strawberry.mutation(
+        resolver=partners.update_organisation_contacts, extensions=needs(*ISSUABLE)
+    )
 
 
 @strawberry.type
 class Subscription:
     family_events: AsyncGenerator[families.FamilyEvent, None] = strawberry.subscription(
         resolver=families.family_events, extensions=needs(*CASE_ROLES)
+    )
+    notices: AsyncGenerator[inbox.Notice, None] = strawberry.subscription(
+        resolver=inbox.notice_feed, extensions=needs(*ISSUABLE)
     )
 
 

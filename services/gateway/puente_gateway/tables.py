@@ -291,6 +291,80 @@ class OrganisationShelter(SQLModel, table=True):
     shelter_id: str = Field(index=True)
 
 
+class OrganisationProfile(SQLModel, table=True):
+    """How to reach an organisation: its languages (ISO 639-3, preferred first) and points of
+    contact. `version` counts changes; `announced_version` is the last one published as
+    organisation-registered/updated (0: never), so a change not yet published is sent later."""
+
+    __tablename__ = "gateway_organisation_profile"
+
+    organisation_id: str = Field(primary_key=True)
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    contacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    version: int = 1
+    announced_version: int = Field(default=0, index=True)
+
+
+class NoticeRow(SQLModel, table=True):
+    """A notice in an organisation's inbox, as notifications issued it, with what became of it:
+    the channels it went through, when the organisation first read it (the first time the
+    gateway returned it to the organisation), when it acknowledged it. Its cursor is the
+    timeline cursor of its `notice-issued` event (`issued_event_id`)."""
+
+    __tablename__ = "gateway_notice"
+
+    notice_id: str = Field(primary_key=True)
+    issued_event_id: str = Field(unique=True)
+    organisation_id: str = Field(index=True)
+    kind: str
+    title: str
+    text: str
+    language: str
+    policy_id: str | None = Field(default=None, index=True)
+    family_unit_id: str | None = None
+    effective_at: dt.datetime | None = None
+    created_at: dt.datetime
+    delivered_via: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    delivered_at: dt.datetime | None = None
+    first_read_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+
+
+class PolicyRow(SQLModel, table=True):
+    """A policy as notifications announced, amended, cancelled or made it effective, and the
+    organisations it last named at risk (still unacknowledged close to the effective time)."""
+
+    __tablename__ = "gateway_policy"
+
+    policy_id: str = Field(primary_key=True)
+    title: str
+    effective_at: dt.datetime
+    status: str = Field(index=True)  # announced | amended | cancelled | effective
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    announced_at: dt.datetime
+    cancel_reason: str = ""
+    at_risk: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    at_risk_at: dt.datetime | None = None
+
+
+class PolicyAlertRow(SQLModel, table=True):
+    """One public alert about a policy (CAP): its announcement, each amendment, its
+    cancellation; `alert_id` is the id of the event that made it."""
+
+    __tablename__ = "gateway_policy_alert"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: str = Field(unique=True)
+    policy_id: str = Field(index=True)
+    message_type: str  # Alert | Update | Cancel
+    sent_at: dt.datetime
+    title: str
+    effective_at: dt.datetime
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    reason: str = ""
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyView,
     FamilyRecord,
@@ -311,6 +385,10 @@ TABLES: tuple[type[SQLModel], ...] = (
     ShelterArrival,
     OrganisationShelter,
     *WEBHOOK_TABLES,
+    OrganisationProfile,
+    NoticeRow,
+    PolicyRow,
+    PolicyAlertRow,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("gateway", Path(__file__).parent / "migrations", TABLES)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from strawberry.types import Info
 
 from puente_gateway import audit, organisations, queueing, sheltering, tables
+from puente_gateway.api.partners import Contact, ContactInput, checked, contacts_of
 from puente_gateway.api.permissions import engine, gateway
 from puente_gateway.api.types import PartnerKind, RoleName
 from puente_gateway.auth import issue_token, revoke_token
@@ -45,6 +46,8 @@ class Organisation:
         description="The shelter a shelter organisation runs: its `shelter` tokens see that "
         "shelter's expected arrivals and the families coming to it, and nothing else."
     )
+    languages: list[str] = strawberry.field(description="ISO 639-3, preferred first.")
+    contacts: list[Contact]
     tokens: list[TokenInfo] = strawberry.field(resolver=_tokens)
 
 
@@ -66,13 +69,17 @@ def _token(row: tables.Token) -> TokenInfo:
     )
 
 
-def _organisation(row: tables.Organisation, shelter_id: str | None) -> Organisation:
+def _organisation(
+    row: tables.Organisation, shelter_id: str | None, profile: tables.OrganisationProfile | None
+) -> Organisation:
     return Organisation(
         id=strawberry.ID(row.id),
         name=row.name,
         kind=PartnerKind(row.kind),
         created_at=row.created_at,
         shelter_id=strawberry.ID(shelter_id) if shelter_id else None,
+        languages=list(profile.languages) if profile else [],
+        contacts=contacts_of(profile),
     )
 
 
@@ -87,19 +94,33 @@ def _check_shelter(info: Info, kind: PartnerKind, shelter_id: str | None) -> Non
 
 
 def create_organisation(
-    info: Info, name: str, kind: PartnerKind, shelter_id: strawberry.ID | None = None
+    info: Info,
+    name: str,
+    kind: PartnerKind,
+    shelter_id: strawberry.ID | None = None,
+    contacts: list[ContactInput] | None = None,
+    languages: Annotated[
+        list[str] | None,
+        strawberry.argument(description="ISO 639-3 codes it reads, preferred first."),
+    ] = None,
 ) -> Organisation:
+    """Stored, then published to notifications (organisation-registered)."""
     if not name.strip():
         raise ValueError("an organisation needs a name")
     _check_shelter(info, kind, shelter_id)
+    valid, codes = checked(contacts or [], languages or [])
     row = organisations.create_organisation(
         engine(info),
         name=name.strip(),
         kind=Kind(kind.value),
         now=gateway(info).clock.now(),
         shelter_id=shelter_id,
+        languages=codes,
+        contacts=valid,
     )
-    return _organisation(row, shelter_id)
+    gateway(info).announce_organisations()
+    profile = organisations.profiles(engine(info), [row.id]).get(row.id)
+    return _organisation(row, shelter_id, profile)
 
 
 def _check_sites(info: Info, sites: list[str]) -> None:
@@ -150,8 +171,10 @@ def revoke(info: Info, token_id: strawberry.ID) -> bool:
 
 def all_organisations(info: Info) -> list[Organisation]:
     rows = organisations.organisations(engine(info))
-    shelters = organisations.shelters_of(engine(info), [row.id for row in rows])
-    return [_organisation(row, shelters.get(row.id)) for row in rows]
+    ids = [row.id for row in rows]
+    shelters = organisations.shelters_of(engine(info), ids)
+    profiles = organisations.profiles(engine(info), ids)
+    return [_organisation(row, shelters.get(row.id), profiles.get(row.id)) for row in rows]
 
 
 @strawberry.type(description="A read of a family's personal data, or a refused attempt.")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncGenerator
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from puente_schemas import commands, common
 from sqlmodel import Session
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from puente_gateway import codes, projection, records
@@ -26,6 +27,7 @@ from puente_gateway.access import (
     may_see_event,
     may_see_record,
 )
+from puente_gateway.api import events
 from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
     MaySeeRecord,
@@ -109,6 +111,12 @@ class FamilyEvent:
     type: str
     occurred_at: dt.datetime
     event_id: strawberry.ID
+    content: strawberry.Private[dict[str, Any]]
+    data: JSON = strawberry.field(
+        resolver=events.event_data,
+        description="What happened, redacted for the caller (redaction.py): a shelter sees "
+        "the journey of families coming to it, never legal history or names without consent.",
+    )
 
 
 @strawberry.input
@@ -302,6 +310,7 @@ def _family_event(entry: Entry) -> FamilyEvent:
         type=entry.type,
         occurred_at=entry.occurred_at,
         event_id=strawberry.ID(entry.event_id),
+        content=entry.data,
     )
 
 
@@ -314,11 +323,26 @@ def _cursor(after: str | None) -> int:
 
 
 async def family_events(
-    info: Info, family_unit_id: strawberry.ID | None = None, after: str | None = None
+    info: Info,
+    family_unit_id: strawberry.ID | None = None,
+    after: str | None = None,
+    types: Annotated[
+        list[str] | None,
+        strawberry.argument(description="Only events of these types (e.g. `scheduled`)."),
+    ] = None,
 ) -> AsyncGenerator[FamilyEvent, None]:
     """Everything after `after`, then live: replayed from the read model, never twice. A
     shelter sees the journey's steps of the families coming to it, a port officer the
     families at its sites."""
+    wanted = events.known_types(types)
+    async for event in _family_events(info, family_unit_id, after):
+        if wanted is None or event.type in wanted:
+            yield event
+
+
+async def _family_events(
+    info: Info, family_unit_id: str | None, after: str | None
+) -> AsyncGenerator[FamilyEvent, None]:
     gateway_ = gateway(info)
     caller = principal(info)
     assert caller is not None

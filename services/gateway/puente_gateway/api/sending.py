@@ -6,10 +6,10 @@ from puente_runtime.outbox import Contract
 from strawberry.types import Info
 
 from puente_gateway.api.permissions import gateway
-from puente_gateway.api.types import CommandAnswer, answer_of
+from puente_gateway.api.types import CommandAnswer, CommandStatus, answer_of
 from puente_gateway.live import Outcome
 
-__all__ = ["REJECTED", "send"]
+__all__ = ["REJECTED", "send", "send_or_refuse"]
 
 # A service refuses a command with `<service>.command-rejected`; registration also answers a
 # registration with `registration-rejected`.
@@ -27,4 +27,14 @@ async def send(
         outcome=outcome.type if outcome else None,
         errors=errors,
     )
+    return answer, outcome
+
+
+async def send_or_refuse(
+    info: Info, command: Contract, *, accepted: frozenset[str]
+) -> tuple[CommandAnswer, Outcome | None]:
+    """As `send`, but a rejection is a GraphQL error naming each refused field."""
+    answer, outcome = await send(info, command, accepted=accepted)
+    if answer.status is CommandStatus.REJECTED:
+        raise ValueError("; ".join(f"{e.field}: {e.message}" for e in answer.errors) or "rejected")
     return answer, outcome
