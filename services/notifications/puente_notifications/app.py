@@ -6,7 +6,8 @@ import datetime as dt
 
 from puente_runtime import Bus, Clock, Service, Settings
 
-from puente_notifications.handlers import handlers, put_policies_in_effect
+from puente_notifications.handlers import handlers
+from puente_notifications.policies import put_policies_in_effect
 from puente_notifications.tables import HISTORY, TABLES
 
 # How often announced policies are checked for their effective time, in service-clock time.
