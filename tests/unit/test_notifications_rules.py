@@ -75,3 +75,19 @@ def test_a_policy_may_be_changed_until_it_takes_effect_and_cancelled_once():
     ]:
         (error,) = domain.change_errors(**state)
         assert (error.field, error.message) == ("policy_id", message)
+
+
+def test_a_notice_escalates_from_12_hours_before_its_policy_and_is_at_risk_from_2():
+    deadlines = domain.Deadlines()
+    effective_at = NOW + dt.timedelta(hours=30)
+    hour, minute = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+    assert not deadlines.escalates(effective_at, effective_at - 12 * hour - minute)
+    assert deadlines.escalates(effective_at, effective_at - 12 * hour)
+    assert deadlines.escalates(effective_at, effective_at - minute)
+    assert not deadlines.escalates(effective_at, effective_at)  # in effect: too late to chase
+    assert not deadlines.at_risk_now(effective_at, effective_at - 2 * hour - minute)
+    assert deadlines.at_risk_now(effective_at, effective_at - 2 * hour)
+    # A time read back from SQLite has no zone: it is UTC.
+    assert deadlines.escalates(effective_at.replace(tzinfo=None), effective_at - 3 * hour)
+    shorter = domain.Deadlines(escalate=6 * hour)
+    assert not shorter.escalates(effective_at, effective_at - 7 * hour)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from puente_notifications import create_app
+from puente_notifications.app import timed_work
 from puente_runtime import EmbeddedBus, FakeClock, Service, Settings
 from puente_runtime.messages import to_message
 from puente_runtime.outbox import envelope_for
@@ -60,6 +61,14 @@ class Notifications:
         assert self.service is not None
         await self.service.stop()
         await self.bus.stop()
+
+    def at(self, moment: dt.datetime) -> list[str]:
+        """Move the clock to `moment` and do the clock-driven work due then (as the service's
+        loop does each minute), so a test knows it ran; the kinds of the events it staged."""
+        assert self.service is not None
+        self.clock.current = moment
+        staged = [e for work in timed_work(self.settings) for e in self.service.run_now(work)]
+        return [e.type.split(".")[-2] for e in staged]
 
     async def send(self, message: Command | Event) -> None:
         envelope = envelope_for(message, source="test", clock=self.clock)

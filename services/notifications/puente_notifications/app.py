@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from puente_runtime import Bus, Clock, Service, Settings
+from puente_runtime import Bus, Clock, Service, Settings, Timed
 
+from puente_notifications import domain
 from puente_notifications.handlers import handlers
-from puente_notifications.policies import put_policies_in_effect
+from puente_notifications.policies import escalation, put_policies_in_effect
 from puente_notifications.tables import HISTORY, TABLES
 
-# How often announced policies are checked for their effective time, in service-clock time.
-POLICY_CHECK = dt.timedelta(minutes=5)
+# How often the clock-driven work runs, in service-clock time.
+TIMED_EVERY = dt.timedelta(minutes=1)
+
+
+def timed_work(settings: Settings) -> list[Timed]:
+    """What notifications does on the clock: policies take effect, notices escalate."""
+    deadlines = domain.Deadlines(
+        escalate=dt.timedelta(hours=settings.notice_escalation_hours),
+        at_risk=dt.timedelta(hours=settings.policy_at_risk_hours),
+    )
+    return [put_policies_in_effect, escalation(deadlines)]
 
 
 def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
@@ -24,5 +34,6 @@ def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
         history=HISTORY,
         handlers=handlers(notice=dt.timedelta(hours=settings.policy_notice_hours)),
     )
-    service.every(POLICY_CHECK, put_policies_in_effect)
+    for work in timed_work(settings):
+        service.every(TIMED_EVERY, work)
     return service

@@ -76,6 +76,11 @@ def written(notice: Notice, languages: tuple[str, ...] | None = None) -> Written
     return Written(language=language, title=notice.title(language), text=text)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time read back from a database that drops the zone (SQLite) is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def _when(at: dt.datetime) -> str:
     return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
 
@@ -180,3 +185,18 @@ def change_errors(*, known: bool, effective: bool, cancelled: bool) -> list[Fiel
     if effective:
         return [FieldError(field="policy_id", message="has already taken effect")]
     return []
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long before a policy takes effect an unacknowledged notice of it is sent again
+    (`escalate`), and its policy raised as at risk (`at_risk`)."""
+
+    escalate: dt.timedelta = dt.timedelta(hours=12)
+    at_risk: dt.timedelta = dt.timedelta(hours=2)
+
+    def escalates(self, effective_at: dt.datetime, now: dt.datetime) -> bool:
+        return as_utc(effective_at) - self.escalate <= now < as_utc(effective_at)
+
+    def at_risk_now(self, effective_at: dt.datetime, now: dt.datetime) -> bool:
+        return as_utc(effective_at) - self.at_risk <= now < as_utc(effective_at)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from puente_schemas.events import Event, NoticeDelivered, NoticeIssued
+from puente_schemas.events import Event, NoticeDelivered, NoticeEscalated, NoticeIssued
 from sqlmodel import Session, col, select
 
 from puente_notifications import domain
@@ -92,3 +92,18 @@ def issue(
         effective_at=effective_at,
     )
     return [issued, delivered]
+
+
+def escalate(session: Session, notice: NoticeRow) -> list[Event]:
+    """A notice sent again through every channel its organisation has, to every contact."""
+    assert notice.organisation_id is not None  # only organisations' notices escalate
+    row = session.get(OrganisationRow, notice.organisation_id)
+    emails = row is not None and any(c.get("email") for c in row.contacts)
+    channels = ["inbox", *(["email"] if emails else []), "webhook"]
+    escalated = NoticeEscalated(
+        notice_id=notice.id,
+        organisation_id=notice.organisation_id,
+        policy_id=notice.policy_id,
+        channels=channels,
+    )
+    return [escalated]

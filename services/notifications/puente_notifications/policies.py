@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from puente_runtime import Context
+from puente_runtime import Context, Timed
 from puente_runtime.storage import lock
 from puente_schemas.commands import AmendPolicy, AnnouncePolicy, CancelPolicy
 from puente_schemas.common import FieldError, PolicyChanges
@@ -20,10 +20,12 @@ from puente_schemas.events import (
     NotificationsCommandRejected,
     PolicyAmended,
     PolicyAnnounced,
+    PolicyAtRisk,
     PolicyCancelled,
     PolicyEffective,
 )
 from sqlmodel import Session, col, select, update
+from sqlmodel.sql.expression import SelectOfScalar
 
 from puente_notifications import domain, inbox
 from puente_notifications.tables import NoticeRow, PolicyRow
@@ -46,10 +48,9 @@ def tell_of_upcoming(
     lock(session, POLICY_NOTICES)
     told: list[Event] = []
     for policy in _upcoming(session):
-        notice = domain.policy_notice(recipient, policy.title, policy.effective_at)
-        told += inbox.issue(
-            session, notice, now=now, policy=policy.id, effective_at=policy.effective_at
-        )
+        effective_at = domain.as_utc(policy.effective_at)
+        notice = domain.policy_notice(recipient, policy.title, effective_at)
+        told += inbox.issue(session, notice, now=now, policy=policy.id, effective_at=effective_at)
     return told
 
 
@@ -196,3 +197,60 @@ def put_policies_in_effect(session: Session, now: dt.datetime) -> list[Event]:
         changes = PolicyChanges.model_validate(policy.changes)
         effective.append(PolicyEffective(policy_id=policy.id, title=policy.title, changes=changes))
     return effective
+
+
+def escalation(deadlines: domain.Deadlines) -> Timed:
+    """Timed: chase organisations that have not acknowledged a policy notice. Close to the
+    effective time the notice is sent again through every channel (`notice-escalated`);
+    closer still, the policy is raised as at risk, naming them. Each happens once: the rows
+    record it, so a restart neither loses nor repeats one."""
+
+    def escalate_notices(session: Session, now: dt.datetime) -> list[Event]:
+        return _escalate(session, now, deadlines) + _raise_at_risk(session, now, deadlines)
+
+    return escalate_notices
+
+
+def _unacknowledged() -> SelectOfScalar[NoticeRow]:
+    return select(NoticeRow).where(
+        col(NoticeRow.organisation_id).is_not(None),
+        col(NoticeRow.effective_at).is_not(None),
+        col(NoticeRow.acknowledged_at).is_(None),
+        col(NoticeRow.superseded).is_(False),
+    )
+
+
+def _escalate(session: Session, now: dt.datetime, deadlines: domain.Deadlines) -> list[Event]:
+    pending = session.exec(
+        _unacknowledged()
+        .where(col(NoticeRow.escalated_at).is_(None), col(NoticeRow.effective_at) > now)
+        .order_by(col(NoticeRow.effective_at), col(NoticeRow.id))
+    ).all()
+    escalated: list[Event] = []
+    for notice in pending:
+        if notice.effective_at is None or not deadlines.escalates(notice.effective_at, now):
+            continue
+        notice.escalated_at = now
+        session.add(notice)
+        escalated += inbox.escalate(session, notice)
+    return escalated
+
+
+def _raise_at_risk(session: Session, now: dt.datetime, deadlines: domain.Deadlines) -> list[Event]:
+    raised: list[Event] = []
+    for policy in _upcoming(session):
+        if policy.at_risk_at is not None or not deadlines.at_risk_now(policy.effective_at, now):
+            continue
+        policy.at_risk_at = now
+        session.add(policy)
+        late = session.exec(_unacknowledged().where(NoticeRow.policy_id == policy.id)).all()
+        organisations = sorted({n.organisation_id for n in late if n.organisation_id})
+        if organisations:
+            raised.append(
+                PolicyAtRisk(
+                    policy_id=policy.id,
+                    effective_at=domain.as_utc(policy.effective_at),
+                    organisation_ids=organisations,
+                )
+            )
+    return raised

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     outcome_timeout_seconds: float = 5.0
     min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
+    notice_escalation_hours: float = 12.0  # an unacknowledged policy notice is sent again
+    policy_at_risk_hours: float = 2.0  # and its policy is at risk this long before it applies
 
     def database_for(self, service: str) -> str:
         """One database per service: the URL given, or a SQLite file under var/."""
