@@ -36,7 +36,7 @@ async def test_a_policy_reaches_every_organisation_in_its_language(notifications
     await notifications.send(organisation("gamma", "mam"))
     await notifications.send(shelter("casa-alitas"))  # no organisation speaks for it yet
     await notifications.send(policy())
-    await eventually(lambda: len(notifications.published("notice-delivered")) == 4)
+    await eventually(lambda: len(notifications.published("notice-delivered")) == 7)
     issued = {e.data["organisation_id"]: e.data for e in notifications.published("notice-issued")}
     assert {o: n["language"] for o, n in issued.items()} == {
         "alpha": "eng",
@@ -57,6 +57,9 @@ async def test_a_policy_reaches_every_organisation_in_its_language(notifications
         ("beta", "beta", "inbox"),
         ("gamma", "gamma", "inbox"),
         ("casa-alitas", None, "inbox"),
+        ("alpha", "alpha", "email"),  # each has one contact with an address
+        ("beta", "beta", "email"),
+        ("gamma", "gamma", "email"),
     }
 
 

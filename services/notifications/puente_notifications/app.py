@@ -8,6 +8,7 @@ from puente_runtime import Bus, Clock, Service, Settings, Timed
 
 from puente_notifications import domain
 from puente_notifications.handlers import handlers
+from puente_notifications.mail import mailer
 from puente_notifications.policies import escalation, put_policies_in_effect
 from puente_notifications.tables import HISTORY, TABLES
 
@@ -36,4 +37,9 @@ def create_app(*, settings: Settings, bus: Bus, clock: Clock) -> Service:
     )
     for work in timed_work(settings):
         service.every(TIMED_EVERY, work)
+    link_base = settings.public_url or f"http://{settings.gateway_host}:{settings.gateway_port}"
+    mails = mailer(
+        service, smtp_url=settings.smtp_url, sender=settings.mail_from, link_base=link_base
+    )
+    service.also_run(mails.run)
     return service

@@ -26,6 +26,14 @@ class FamilyNeeds:
 
 
 @dataclass(frozen=True)
+class Mailbox:
+    """A contact's e-mail address and the languages they read, preferred first."""
+
+    address: str
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Recipient:
     """Who a notice is for: an organisation, or a shelter no organisation speaks for yet
     (`organisation_id` None: it has an inbox, but nobody to acknowledge or e-mail)."""
@@ -33,6 +41,11 @@ class Recipient:
     id: str
     organisation_id: str | None = None
     languages: tuple[str, ...] = ()
+    mailboxes: tuple[Mailbox, ...] = ()
+
+    def languages_of(self, mailbox: Mailbox) -> tuple[str, ...]:
+        """A contact reads their own languages first, then their organisation's."""
+        return (*mailbox.languages, *self.languages)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,20 @@ import uuid
 from puente_schemas.events import Event, NoticeDelivered, NoticeEscalated, NoticeIssued
 from sqlmodel import Session, col, select
 
-from puente_notifications import domain
+from puente_notifications import domain, mail
 from puente_notifications.tables import NoticeRow, OrganisationRow, ShelterRow
 
 
 def organisation(row: OrganisationRow) -> domain.Recipient:
     languages = tuple(code for code in row.languages.split(",") if code)
-    return domain.Recipient(id=row.id, organisation_id=row.id, languages=languages)
+    mailboxes = tuple(
+        domain.Mailbox(address=c["email"], languages=tuple(c.get("languages", ())))
+        for c in row.contacts
+        if c.get("email")
+    )
+    return domain.Recipient(
+        id=row.id, organisation_id=row.id, languages=languages, mailboxes=mailboxes
+    )
 
 
 def organisation_by_id(session: Session, organisation_id: str) -> domain.Recipient:
@@ -80,6 +87,8 @@ def issue(
     )
     if recipient.organisation_id is None:
         return [delivered]
+    for mailbox in recipient.mailboxes:
+        mail.write(session, row, domain.written(notice, recipient.languages_of(mailbox)), mailbox)
     issued = NoticeIssued(
         notice_id=row.id,
         organisation_id=recipient.organisation_id,
@@ -97,9 +106,9 @@ def issue(
 def escalate(session: Session, notice: NoticeRow) -> list[Event]:
     """A notice sent again through every channel its organisation has, to every contact."""
     assert notice.organisation_id is not None  # only organisations' notices escalate
-    row = session.get(OrganisationRow, notice.organisation_id)
-    emails = row is not None and any(c.get("email") for c in row.contacts)
-    channels = ["inbox", *(["email"] if emails else []), "webhook"]
+    recipient = organisation_by_id(session, notice.organisation_id)
+    channels = ["inbox", *(["email"] if recipient.mailboxes else []), "webhook"]
+    mail.remind(session, notice, recipient.mailboxes)
     escalated = NoticeEscalated(
         notice_id=notice.id,
         organisation_id=notice.organisation_id,

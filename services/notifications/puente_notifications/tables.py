@@ -78,12 +78,37 @@ class PolicyRow(SQLModel, table=True):
     at_risk_at: dt.datetime | None = None  # when policy-at-risk was raised, once
 
 
+class MailRow(SQLModel, table=True):
+    """One e-mail of a notice to one contact, written in the contact's language, until it is
+    sent or given up (`attempts` so far; the next on the platform clock)."""
+
+    __tablename__ = "notice_mail"
+
+    id: str = Field(primary_key=True)
+    notice_id: str = Field(index=True)
+    organisation_id: str
+    family_unit_id: str | None = None
+    policy_id: str | None = None
+    kind: str
+    address: str
+    language: str
+    title: str
+    text: str
+    reminder: bool = False
+    created_at: dt.datetime
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(index=True)
+    sent_at: dt.datetime | None = Field(default=None, index=True)
+    failed_at: dt.datetime | None = None
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     FamilyNeedsRow,
     NoticeRow,
     OrganisationRow,
     ShelterRow,
     PolicyRow,
+    MailRow,
 )
 # The migration history of these tables (the runtime upgrades it at start: upgrades.py).
 HISTORY = history_of("notifications", Path(__file__).parent / "migrations", TABLES)
