@@ -18,7 +18,7 @@ from puente_schemas.common import Contact, PartnerKind
 from puente_schemas.events import OrganisationRegistered
 from sqlmodel import Session, select
 
-from tests.gateway.support import eventually
+from tests.polling import eventually
 from tests.wiring.notices import NOW, Notifications
 
 HOUR = dt.timedelta(hours=1)

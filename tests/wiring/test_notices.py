@@ -10,8 +10,8 @@ from puente_schemas.commands import AcknowledgeNotice, AmendPolicy, AnnouncePoli
 from puente_schemas.common import PolicyChanges, SiteChange
 from puente_schemas.events import ShelterAssigned
 
-from tests.gateway.support import eventually
 from tests.gateway.support import registered as family_registered
+from tests.polling import eventually
 from tests.wiring.notices import NOW, Notifications, organisation
 from tests.wiring.test_policy_notice import shelter
 
