@@ -58,7 +58,12 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
         e.ShelterAssigned,
         e.Released,
         e.AttorneyAccessDecided,
+        e.OrganisationRegistered,
+        e.OrganisationUpdated,
         c.AnnouncePolicy,
+        c.AmendPolicy,
+        c.CancelPolicy,
+        c.AcknowledgeNotice,
         # webhooks (puente_notifications.webhooks)
         e.NoticeIssued,
         e.NoticeEscalated,

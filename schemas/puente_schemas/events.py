@@ -585,6 +585,9 @@ class DeliveryFailed(Event):
     notice_id: str
     recipient: str
     reason: str
+    organisation_id: str | None = None
+    policy_id: str | None = None
+    family_unit_id: str | None = None
 
 
 class NotificationsCommandRejected(CommandRejected):

@@ -12,18 +12,25 @@ from functools import partial
 import puente_notifications
 import pytest
 from puente_notifications import domain
-from puente_schemas.commands import AnnouncePolicy
-from puente_schemas.common import PolicyChanges, SiteChange
+from puente_notifications.app import timed_work
+from puente_schemas.commands import AcknowledgeNotice, AnnouncePolicy
+from puente_schemas.common import PartnerKind, PolicyChanges, SiteChange
 from puente_schemas.events import (
+    NoticeAcknowledged,
     NoticeDelivered,
+    NoticeEscalated,
+    NoticeIssued,
+    NotificationsCommandRejected,
+    OrganisationRegistered,
     PolicyAnnounced,
+    PolicyAtRisk,
     Shelter,
     ShelterAssigned,
     ShelterUpdated,
 )
 
 from tests.conftest import START
-from tests.postgres.support import at_once, registered, slowed, two_replicas
+from tests.postgres.support import at_once, overlapping, registered, slowed, two_replicas
 
 pytestmark = pytest.mark.servers  # needs servers (here PostgreSQL)
 
@@ -114,3 +121,60 @@ def test_a_shelter_hears_of_a_family_whose_registration_arrives_meanwhile(
 
         told = [(n["recipient"], n["kind"]) for n in first.staged(NoticeDelivered)]
     assert told == [("casa-1", "expected-arrival")]
+
+
+def organisation(organisation_id: str) -> OrganisationRegistered:
+    return OrganisationRegistered(
+        organisation_id=organisation_id,
+        name=organisation_id.title(),
+        kind=PartnerKind.LEGAL_PROVIDER,
+        languages=["spa"],
+    )
+
+
+def test_an_organisation_new_while_a_policy_is_announced_hears_of_it(
+    databases, tmp_path, monkeypatch
+):
+    url = databases.replace("{service}", "notifications")
+    factory = puente_notifications.create_app
+    with two_replicas(factory, database_url=url, tmp_path=tmp_path, start=START) as replicas:
+        first, second = replicas
+        first.deliver(organisation("org-1"))
+        monkeypatch.setattr(domain, "policy_notice", slowed(domain.policy_notice))
+        at_once(
+            partial(first.deliver, policy("p-1", "laredo")),
+            partial(second.deliver, organisation("org-2")),
+        )
+        told = sorted((n["organisation_id"], n["policy_id"]) for n in first.staged(NoticeIssued))
+    assert told == [("org-1", "p-1"), ("org-2", "p-1")]
+
+
+def test_notices_escalate_once_across_replicas_and_only_while_unacknowledged(databases, tmp_path):
+    """Both replicas run the escalation at the same moment: each unacknowledged notice is
+    escalated once, an acknowledged one never, and the policy at risk names who is late."""
+    url = databases.replace("{service}", "notifications")
+    factory = puente_notifications.create_app
+    with two_replicas(factory, database_url=url, tmp_path=tmp_path, start=START) as replicas:
+        first, second = replicas
+        first.deliver_all([organisation("org-1"), organisation("org-2"), policy("p-1", "laredo")])
+        notices = {n["organisation_id"]: n["notice_id"] for n in first.staged(NoticeIssued)}
+        second.deliver(AcknowledgeNotice(notice_id=notices["org-2"], organisation_id="org-2"))
+        second.deliver(AcknowledgeNotice(notice_id=notices["org-1"], organisation_id="org-2"))
+        _, escalate = timed_work(first.service.settings)
+        sweep = overlapping(escalate)
+
+        first.clock.advance(2 * DAY - dt.timedelta(hours=12))
+        at_once(lambda: first.service.run_now(sweep), lambda: second.service.run_now(sweep))
+        first.clock.advance(dt.timedelta(hours=10))
+        at_once(lambda: first.service.run_now(sweep), lambda: second.service.run_now(sweep))
+
+        escalated = [e["notice_id"] for e in first.staged(NoticeEscalated)]
+        at_risk = first.staged(PolicyAtRisk)
+        acknowledged = first.staged(NoticeAcknowledged)
+        (rejected,) = first.staged(NotificationsCommandRejected)
+    assert escalated == [notices["org-1"]]
+    assert [a["organisation_ids"] for a in at_risk] == [["org-1"]]
+    assert [a["notice_id"] for a in acknowledged] == [notices["org-2"]]
+    assert rejected["errors"] == [
+        {"field": "notice_id", "message": "is not a notice of your organisation"}
+    ]

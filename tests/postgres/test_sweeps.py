@@ -11,7 +11,7 @@ import puente_notifications
 import puente_processing
 import puente_registration
 import pytest
-from puente_notifications.handlers import put_policies_in_effect
+from puente_notifications.policies import put_policies_in_effect
 from puente_processing.clockwork import tick
 from puente_registration.handlers import missed_callbacks
 from puente_schemas.commands import AnnouncePolicy

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from puente_runtime import Bus, Clock, Service, Settings
+from puente_runtime import Bus, Clock, Service, Settings, Timed
 from puente_runtime.sealing import Sealer, load_platform_key
 
-from puente_notifications.handlers import handlers, put_policies_in_effect
+from puente_notifications import domain
+from puente_notifications.handlers import handlers
+from puente_notifications.mail import mailer
+from puente_notifications.policies import escalation, put_policies_in_effect
 from puente_notifications.tables import HISTORY, TABLES
 from puente_notifications.webhook_delivery import Deliverer
 from puente_notifications.webhooks import Resolve, resolve, webhook_handlers
 
-# How often announced policies are checked for their effective time, in service-clock time.
-POLICY_CHECK = dt.timedelta(minutes=5)
+# How often the clock-driven work runs, in service-clock time.
+TIMED_EVERY = dt.timedelta(minutes=1)
+
+
+def timed_work(settings: Settings) -> list[Timed]:
+    """What notifications does on the clock: policies take effect, notices escalate."""
+    deadlines = domain.Deadlines(
+        escalate=dt.timedelta(hours=settings.notice_escalation_hours),
+        at_risk=dt.timedelta(hours=settings.policy_at_risk_hours),
+    )
+    return [put_policies_in_effect, escalation(deadlines)]
 
 
 def create_app(
@@ -28,7 +40,13 @@ def create_app(
         history=HISTORY,
         handlers=handlers(notice=dt.timedelta(hours=settings.policy_notice_hours)),
     )
-    service.every(POLICY_CHECK, put_policies_in_effect)
+    for work in timed_work(settings):
+        service.every(TIMED_EVERY, work)
+    link_base = settings.public_url or f"http://{settings.gateway_host}:{settings.gateway_port}"
+    mails = mailer(
+        service, smtp_url=settings.smtp_url, sender=settings.mail_from, link_base=link_base
+    )
+    service.also_run(mails.run)
     _add_webhooks(service, resolver)
     return service
 

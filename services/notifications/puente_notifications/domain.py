@@ -2,14 +2,18 @@
 
 Shelters learn what they need to receive a family (size, languages, interpreter, when), never
 names or legal history. A policy that changes operations is announced at least 24 hours before
-it takes effect (DOMAIN.md, rule 6), to every shelter the platform knows.
+it takes effect (DOMAIN.md, rule 6), to every organisation the platform knows (policy notices
+cannot be unsubscribed) and to every shelter no organisation speaks for yet. Each reads it in
+its own language, along the fallback chain of `puente_texts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+import puente_texts
 from puente_schemas.common import FieldError, Member, PolicyChanges
 from puente_schemas.places import SITE_PLACES
 
@@ -26,10 +30,76 @@ class FamilyNeeds:
 
 
 @dataclass(frozen=True)
+class Mailbox:
+    """A contact's e-mail address and the languages they read, preferred first."""
+
+    address: str
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a notice is for: an organisation, or a shelter no organisation speaks for yet
+    (`organisation_id` None: it has an inbox, but nobody to acknowledge or e-mail)."""
+
+    id: str
+    organisation_id: str | None = None
+    languages: tuple[str, ...] = ()
+    mailboxes: tuple[Mailbox, ...] = ()
+
+    def languages_of(self, mailbox: Mailbox) -> tuple[str, ...]:
+        """A contact reads their own languages first, then their organisation's."""
+        return (*mailbox.languages, *self.languages)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A message of the catalogues and its parameters; a parameter may be a piece itself,
+    written in the same language."""
+
+    message_id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __call__(self, language: str) -> str:
+        params = {k: v(language) if isinstance(v, Piece) else v for k, v in self.params.items()}
+        return puente_texts.render(self.message_id, language, **params)
+
+
+@dataclass(frozen=True)
 class Notice:
-    recipient: str
+    recipient: Recipient
     kind: str
+    title: Piece
+    text: Piece
+
+
+@dataclass(frozen=True)
+class Written:
+    language: str
+    title: str
     text: str
+
+
+def written(notice: Notice, languages: tuple[str, ...] | None = None) -> Written:
+    """The notice in the first language of the reader's chain that has it; a reader of an
+    Indigenous language without a catalogue is offered an interpreter."""
+    preferred = notice.recipient.languages if languages is None else languages
+    language, interpreter_for = puente_texts.choose(notice.text.message_id, preferred)
+    text = notice.text(language)
+    if interpreter_for is not None:
+        name = puente_texts.INDIGENOUS[interpreter_for]
+        offer = puente_texts.render("notice.interpreter-offer", language, language=name)
+        text = f"{text}\n{offer}"
+    return Written(language=language, title=notice.title(language), text=text)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time read back from a database that drops the zone (SQLite) is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
 
 
 def needs_of(members: list[Member]) -> FamilyNeeds:
@@ -41,42 +111,59 @@ def needs_of(members: list[Member]) -> FamilyNeeds:
 
 
 def expected_arrival(
-    shelter_id: str, site: str, at: dt.datetime, needs: FamilyNeeds, extra: list[str]
+    recipient: Recipient, site: str, at: dt.datetime, needs: FamilyNeeds, extra: list[str]
 ) -> Notice:
-    interpreter = ", interpreter needed" if needs.needs_interpreter else ""
-    wanted = f"; needs: {', '.join(extra)}" if extra else ""
-    return Notice(
-        recipient=shelter_id,
-        kind="expected-arrival",
-        text=(
-            f"A family of {needs.people} is expected from {site} on {at:%Y-%m-%d %H:%M} UTC; "
-            f"languages: {', '.join(needs.languages)}{interpreter}{wanted}."
-        ),
+    interpreter = Piece("notice.expected-arrival.interpreter") if needs.needs_interpreter else ""
+    wanted = Piece("notice.expected-arrival.needs", {"needs": ", ".join(extra)}) if extra else ""
+    text = Piece(
+        "notice.expected-arrival.text",
+        {
+            "people": needs.people,
+            "site": site,
+            "at": _when(at),
+            "languages": ", ".join(needs.languages),
+            "interpreter": interpreter,
+            "needs": wanted,
+        },
     )
+    return Notice(recipient, "expected-arrival", Piece("notice.expected-arrival.title"), text)
 
 
-def released_to(recipient: str, site: str, needs: FamilyNeeds) -> Notice:
-    return Notice(
-        recipient=recipient,
-        kind="released",
-        text=f"A family of {needs.people} was released on parole at {site} and is on its way.",
-    )
+def released_to(recipient: Recipient, site: str, needs: FamilyNeeds) -> Notice:
+    text = Piece("notice.released.text", {"people": needs.people, "site": site})
+    return Notice(recipient, "released", Piece("notice.released.title"), text)
 
 
-def attorney_access(organisation_id: str, granted: bool, reason: str) -> Notice:
+def attorney_access(recipient: Recipient, granted: bool, reason: str) -> Notice:
     outcome = "granted" if granted else "denied"
+    text = Piece(f"notice.attorney-access.{outcome}", {"reason": reason})
+    return Notice(recipient, "attorney-access", Piece("notice.attorney-access.title"), text)
+
+
+def policy_notice(recipient: Recipient, title: str, effective_at: dt.datetime) -> Notice:
     return Notice(
-        recipient=organisation_id,
-        kind="attorney-access",
-        text=f"Your request to reach your client during processing was {outcome}: {reason}.",
+        recipient,
+        "policy-announced",
+        Piece("notice.policy-announced.title", {"title": title}),
+        Piece("notice.policy-announced.text", {"title": title, "at": _when(effective_at)}),
     )
 
 
-def policy_notice(shelter_id: str, title: str, effective_at: dt.datetime) -> Notice:
+def amendment_notice(recipient: Recipient, title: str, effective_at: dt.datetime) -> Notice:
     return Notice(
-        recipient=shelter_id,
-        kind="policy-announced",
-        text=f"Policy change from {effective_at:%Y-%m-%d %H:%M} UTC: {title}.",
+        recipient,
+        "policy-amended",
+        Piece("notice.policy-amended.title", {"title": title}),
+        Piece("notice.policy-amended.text", {"title": title, "at": _when(effective_at)}),
+    )
+
+
+def cancellation_notice(recipient: Recipient, title: str, reason: str) -> Notice:
+    return Notice(
+        recipient,
+        "policy-cancelled",
+        Piece("notice.policy-cancelled.title", {"title": title}),
+        Piece("notice.policy-cancelled.text", {"title": title, "reason": reason}),
     )
 
 
@@ -88,7 +175,7 @@ def policy_errors(
     now: dt.datetime,
     notice: dt.timedelta,
 ) -> list[FieldError]:
-    """What is wrong with a policy announcement; empty when it may be announced."""
+    """What is wrong with a policy announcement or amendment; empty when it may be sent."""
     errors = []
     if not title.strip():
         errors.append(FieldError(field="title", message="is required"))
@@ -112,3 +199,29 @@ def policy_errors(
         )
     errors.extend(changes.errors(SITE_PLACES))
     return errors
+
+
+def change_errors(*, known: bool, effective: bool, cancelled: bool) -> list[FieldError]:
+    """Why a policy may not be amended or cancelled any more; empty when it may."""
+    if not known:
+        return [FieldError(field="policy_id", message="is not an announced policy")]
+    if cancelled:
+        return [FieldError(field="policy_id", message="is already cancelled")]
+    if effective:
+        return [FieldError(field="policy_id", message="has already taken effect")]
+    return []
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long before a policy takes effect an unacknowledged notice of it is sent again
+    (`escalate`), and its policy raised as at risk (`at_risk`)."""
+
+    escalate: dt.timedelta = dt.timedelta(hours=12)
+    at_risk: dt.timedelta = dt.timedelta(hours=2)
+
+    def escalates(self, effective_at: dt.datetime, now: dt.datetime) -> bool:
+        return as_utc(effective_at) - self.escalate <= now < as_utc(effective_at)
+
+    def at_risk_now(self, effective_at: dt.datetime, now: dt.datetime) -> bool:
+        return as_utc(effective_at) - self.at_risk <= now < as_utc(effective_at)

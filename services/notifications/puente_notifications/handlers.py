@@ -1,41 +1,35 @@
-"""Notifications' message handlers: every notice is stored in the recipient's inbox, and
-announced policies take effect on time.
+"""Notifications' message handlers: partners known to notifications, family notices to the
+organisation (or shelter) they concern, acknowledgements. Policies are in `policies`.
 
-Replicas share the database. Announcing a policy (which reads the shelters known) and
-meeting a new shelter (which reads the policies announced) take one lock, held until commit
-(`puente_runtime.storage.lock`): each reads what the other committed, so a shelter that
-appears while a policy is announced still hears of it.
+Replicas share the database. Announcing a policy (which reads the recipients known) and
+meeting a new organisation or shelter (which reads the policies announced) take one lock,
+held until commit (`puente_runtime.storage.lock`): each reads what the other committed, so a
+recipient that appears while a policy is announced still hears of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from functools import partial
 
 from puente_runtime import Context, Handlers, NotYet
-from puente_runtime.storage import lock
-from puente_schemas.commands import AnnouncePolicy
-from puente_schemas.common import FieldError, PolicyChanges
+from puente_schemas.commands import AcknowledgeNotice, AmendPolicy, AnnouncePolicy, CancelPolicy
+from puente_schemas.common import FieldError
 from puente_schemas.events import (
     AttorneyAccessDecided,
     Event,
-    NoticeDelivered,
+    NoticeAcknowledged,
     NotificationsCommandRejected,
-    PolicyAnnounced,
-    PolicyEffective,
+    OrganisationRegistered,
+    OrganisationUpdated,
     Registered,
     Released,
     ShelterAssigned,
     ShelterUpdated,
 )
-from sqlmodel import Session, col, select
 
-from puente_notifications import domain, webhooks
-from puente_notifications.tables import FamilyNeedsRow, NoticeRow, PolicyRow, ShelterRow
-
-# Held while policies are announced to the shelters known, or a new shelter told of them.
-POLICY_NOTICES = "notifications policy notices"
+from puente_notifications import domain, inbox, policies, webhooks
+from puente_notifications.tables import FamilyNeedsRow, NoticeRow, OrganisationRow, ShelterRow
 
 
 def remember_needs(event: Registered, ctx: Context) -> list[Event]:
@@ -53,13 +47,13 @@ def remember_needs(event: Registered, ctx: Context) -> list[Event]:
 
 def notify_expected_arrival(event: ShelterAssigned, ctx: Context) -> list[Event]:
     notice = domain.expected_arrival(
-        event.shelter_id,
+        inbox.shelter(ctx.session, event.shelter_id),
         event.site,
         event.expected_at,
         _needs(ctx, event.family_unit_id),
         event.needs,
     )
-    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
+    return inbox.issue(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)
 
 
 def notify_release(event: Released, ctx: Context) -> list[Event]:
@@ -67,90 +61,67 @@ def notify_release(event: Released, ctx: Context) -> list[Event]:
     or already home in the US has no shelter to tell."""
     if event.shelter_id is None:
         return []
-    notice = domain.released_to(event.shelter_id, event.site, _needs(ctx, event.family_unit_id))
-    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
+    recipient = inbox.shelter(ctx.session, event.shelter_id)
+    notice = domain.released_to(recipient, event.site, _needs(ctx, event.family_unit_id))
+    return inbox.issue(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)
 
 
 def notify_attorney(event: AttorneyAccessDecided, ctx: Context) -> list[Event]:
-    notice = domain.attorney_access(event.attorney_organisation_id, event.granted, event.reason)
-    return [_deliver(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)]
+    recipient = inbox.organisation_by_id(ctx.session, event.attorney_organisation_id)
+    notice = domain.attorney_access(recipient, event.granted, event.reason)
+    return inbox.issue(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)
 
 
 def remember_shelter(event: ShelterUpdated, ctx: Context) -> list[Event]:
-    """A shelter new to notifications hears at once of every policy not yet in effect."""
+    """A shelter new to notifications hears at once of every policy not yet in effect (its
+    organisation does, if notifications knows it)."""
     known = ctx.session.get(ShelterRow, event.shelter.id) is not None
     ctx.session.merge(ShelterRow(id=event.shelter.id, name=event.shelter.name))
+    recipient = inbox.shelter(ctx.session, event.shelter.id)
+    if known or recipient.organisation_id is not None:
+        return []
+    return policies.tell_of_upcoming(ctx.session, recipient, now=ctx.clock.now())
+
+
+def remember_organisation(
+    event: OrganisationRegistered | OrganisationUpdated, ctx: Context
+) -> list[Event]:
+    """An organisation new to notifications hears at once of every policy not yet in effect;
+    later events only change its languages and contacts."""
+    known = ctx.session.get(OrganisationRow, event.organisation_id) is not None
+    row = OrganisationRow(
+        id=event.organisation_id,
+        name=event.name,
+        kind=event.kind.value,
+        languages=",".join(event.languages),
+        contacts=[c.model_dump(mode="json") for c in event.contacts],
+        shelter_id=event.shelter_id,
+    )
+    ctx.session.merge(row)
     if known:
         return []
-    lock(ctx.session, POLICY_NOTICES)
-    upcoming = ctx.session.exec(select(PolicyRow).where(col(PolicyRow.effective).is_(False)))
+    return policies.tell_of_upcoming(ctx.session, inbox.organisation(row), now=ctx.clock.now())
+
+
+def acknowledge(command: AcknowledgeNotice, ctx: Context) -> list[Event]:
+    """An organisation acknowledges its own notice, once. Another organisation's notice is
+    refused exactly like an unknown one, so a refusal tells nothing about other inboxes."""
+    notice = ctx.session.get(NoticeRow, command.notice_id)
+    if notice is None or notice.organisation_id != command.organisation_id:
+        error = FieldError(field="notice_id", message="is not a notice of your organisation")
+        return [NotificationsCommandRejected(command=AcknowledgeNotice.TYPE, errors=[error])]
+    if notice.acknowledged_at is not None:
+        return []
+    notice.acknowledged_at = ctx.clock.now()
+    ctx.session.add(notice)
     return [
-        _deliver(
-            ctx.session,
-            domain.policy_notice(event.shelter.id, policy.title, policy.effective_at),
-            now=ctx.clock.now(),
-            policy=policy.id,
+        NoticeAcknowledged(
+            notice_id=notice.id,
+            organisation_id=command.organisation_id,
+            policy_id=notice.policy_id,
+            acknowledged_at=notice.acknowledged_at,
         )
-        for policy in upcoming
     ]
-
-
-def announce_policy(command: AnnouncePolicy, ctx: Context, *, notice: dt.timedelta) -> list[Event]:
-    now = ctx.clock.now()
-    errors = domain.policy_errors(
-        title=command.title,
-        effective_at=command.effective_at,
-        changes=command.changes,
-        now=now,
-        notice=notice,
-    )
-    lock(ctx.session, POLICY_NOTICES)
-    if ctx.session.get(PolicyRow, command.policy_id) is not None:
-        errors.append(FieldError(field="policy_id", message="is already announced"))
-    if errors:
-        return [NotificationsCommandRejected(command=AnnouncePolicy.TYPE, errors=errors)]
-    ctx.session.add(
-        PolicyRow(
-            id=command.policy_id,
-            title=command.title,
-            effective_at=command.effective_at,
-            changes=command.changes.model_dump(mode="json"),
-            announced_at=now,
-        )
-    )
-    shelters = ctx.session.exec(select(ShelterRow).order_by(col(ShelterRow.id))).all()
-    notices: list[Event] = [
-        _deliver(
-            ctx.session,
-            domain.policy_notice(shelter.id, command.title, command.effective_at),
-            now=now,
-            policy=command.policy_id,
-        )
-        for shelter in shelters
-    ]
-    announced = PolicyAnnounced(
-        policy_id=command.policy_id,
-        title=command.title,
-        effective_at=command.effective_at,
-        changes=command.changes,
-    )
-    return [announced, *notices]
-
-
-def put_policies_in_effect(session: Session, now: dt.datetime) -> list[Event]:
-    """Timed: every announced policy whose time has come takes effect, in time order."""
-    due = session.exec(
-        select(PolicyRow)
-        .where(col(PolicyRow.effective).is_(False), col(PolicyRow.effective_at) <= now)
-        .order_by(col(PolicyRow.effective_at))
-    ).all()
-    effective: list[Event] = []
-    for policy in due:
-        policy.effective = True
-        session.add(policy)
-        changes = PolicyChanges.model_validate(policy.changes)
-        effective.append(PolicyEffective(policy_id=policy.id, title=policy.title, changes=changes))
-    return effective
 
 
 def _needs(ctx: Context, family_unit_id: str) -> domain.FamilyNeeds:
@@ -164,34 +135,6 @@ def _needs(ctx: Context, family_unit_id: str) -> domain.FamilyNeeds:
     )
 
 
-def _deliver(
-    session: Session,
-    notice: domain.Notice,
-    *,
-    now: dt.datetime,
-    family: str | None = None,
-    policy: str | None = None,
-) -> NoticeDelivered:
-    row = NoticeRow(
-        id=str(uuid.uuid4()),
-        family_unit_id=family,
-        policy_id=policy,
-        recipient=notice.recipient,
-        kind=notice.kind,
-        text=notice.text,
-        created_at=now,
-    )
-    session.add(row)
-    return NoticeDelivered(
-        notice_id=row.id,
-        family_unit_id=family,
-        policy_id=policy,
-        recipient=notice.recipient,
-        channel="inbox",
-        kind=notice.kind,
-    )
-
-
 def handlers(*, notice: dt.timedelta) -> Handlers:
     return {
         Registered: remember_needs,
@@ -199,7 +142,12 @@ def handlers(*, notice: dt.timedelta) -> Handlers:
         ShelterAssigned: notify_expected_arrival,
         Released: notify_release,
         AttorneyAccessDecided: notify_attorney,
-        AnnouncePolicy: partial(announce_policy, notice=notice),
+        OrganisationRegistered: remember_organisation,
+        OrganisationUpdated: remember_organisation,
+        AnnouncePolicy: partial(policies.announce, notice=notice),
+        AmendPolicy: partial(policies.amend, notice=notice),
+        CancelPolicy: policies.cancel,
+        AcknowledgeNotice: acknowledge,
     }
 
 

@@ -28,7 +28,6 @@ RETRY_SECONDS = 1.0
 
 Contract: TypeAlias = Command | Event
 
-# What keys a message that is not about one family: its policy, site or shelter.
 # What keys a message that is not about one family: its policy, site, shelter or organisation.
 _OTHER_SUBJECTS = ("policy_id", "shelter_id", "site", "shelter", "organisation_id")
 

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
     platform_key: str | None = None  # seals webhook secrets (a secret; see sealing.py)
     webhook_allow_private: bool = False  # webhooks to loopback/private addresses (dev, tests)
+    notice_escalation_hours: float = 12.0  # an unacknowledged policy notice is sent again
+    policy_at_risk_hours: float = 2.0  # and its policy is at risk this long before it applies
+    smtp_url: str | None = None  # smtp[s]://[user:password@]host[:port]; unset: var/mail/*.eml
+    mail_from: str = "Puente <notices@puente.example.org>"
+    public_url: str | None = None  # links in e-mails; default http://gateway_host:gateway_port
 
     def database_for(self, service: str) -> str:
         """One database per service: the URL given, or a SQLite file under var/."""
