@@ -18,6 +18,7 @@ from puente_gateway.api.permissions import (
     MaySeeRecord,
     engine,
     gateway,
+    guarded,
     principal,
     refuse,
 )
@@ -128,7 +129,7 @@ class ExpediteRequest:
     text: strawberry.Private[str]
     note: str | None = strawberry.field(
         resolver=_note,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="The requester's note: personal (often medical), so only for an "
         "organisation that may see the family's record. Audited.",
     )

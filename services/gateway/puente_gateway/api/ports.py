@@ -32,6 +32,7 @@ from puente_gateway.api.permissions import (
     audit_read,
     engine,
     gateway,
+    guarded,
     principal,
     refuse,
 )
@@ -66,19 +67,19 @@ class Release:
     court_name: strawberry.Private[str | None]
     destination: str | None = strawberry.field(
         resolver=_destination,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="A shelter or a sponsor's address: for an organisation that may see the "
         "family's record. Audited.",
     )
     after_release: str | None = strawberry.field(
         resolver=_after_release,
-        permission_classes=[MaySeeRecord, MaySeeLegalHistory],
+        extensions=guarded(MaySeeRecord(), MaySeeLegalHistory()),
         description="Work-authorization eligibility and fee waivers, in the family's language "
         "(it names the court): legal roles that may see the record.",
     )
     court: str | None = strawberry.field(
         resolver=_court,
-        permission_classes=[MaySeeRecord, MaySeeLegalHistory],
+        extensions=guarded(MaySeeRecord(), MaySeeLegalHistory()),
         description="The immigration court the case goes to.",
     )
 
