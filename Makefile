@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload
+.PHONY: help uv sync tools run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-subscriptions
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -73,3 +73,6 @@ bench-caseload: sync ## scheduling, transport and processing rules over the whol
 	$(UV) run --locked python -m tests.bench.scheduling
 	$(UV) run --locked python -m tests.bench.transport
 	$(UV) run --locked python -m tests.bench.processing
+
+bench-subscriptions: sync ## memory of 1,000 idle familyEvents subscriptions beside the gateway before them
+	$(UV) run --locked python -m tests.bench.subscriptions

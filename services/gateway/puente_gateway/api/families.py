@@ -312,33 +312,35 @@ async def family_events(
         require_follow(info, family_unit_id)
     audited: set[str] = set()
     with gateway_.hub.listen(caller) as listener:
-        for entry in _replay(info, last, family_unit_id):
-            last = entry.cursor
-            if _deliver(info, caller, entry, audited):
+        for page in _replay(info, last, family_unit_id):
+            for entry in _deliverable(info, caller, page, audited):
                 yield _family_event(entry)
+            last = page[-1].cursor
         listener.live = True  # from here on, committed entries queue up: catch up, then go live
-        for entry in _replay(info, last, family_unit_id):
-            last = entry.cursor
-            if _deliver(info, caller, entry, audited):
+        for page in _replay(info, last, family_unit_id):
+            for entry in _deliverable(info, caller, page, audited):
                 yield _family_event(entry)
+            last = page[-1].cursor
         while (waiting := await listener.queue.get()) is not None:
             if waiting.cursor <= last:
                 continue
             if family_unit_id is not None and waiting.family_unit_id != family_unit_id:
                 continue
             last = waiting.cursor
-            if _deliver(info, caller, _with_access(info, waiting), audited):
-                yield _family_event(waiting)
+            for entry in _deliverable(info, caller, [_with_access(info, waiting)], audited):
+                yield _family_event(entry)
         await close_socket(info, listener.stopped)
         raise refuse(f"{listener.stopped} (last cursor: {last})")
 
 
-def _replay(info: Info, after: int, family_unit_id: str | None) -> Iterator[Entry]:
+def _replay(info: Info, after: int, family_unit_id: str | None) -> Iterator[list[Entry]]:
+    """The entries after `after`, a page at a time (none: nothing to replay)."""
     page_size = gateway(info).settings.replay_page
     while True:
         with Session(engine(info)) as session:
             page = projection.entries_after(session, after, family_unit_id, limit=page_size)
-        yield from page
+        if page:
+            yield page
         if len(page) < page_size:
             return
         after = page[-1].cursor
@@ -353,12 +355,18 @@ def _with_access(info: Info, entry: Entry) -> Entry:
         return replace(entry, access=records.access(session, entry.family_unit_id))
 
 
-def _deliver(info: Info, caller: Principal, entry: Entry, audited: set[str]) -> bool:
-    """Whether the caller receives this entry; the first of each family is audited."""
-    family = entry.family_unit_id
-    if family is None or not may_receive(caller, entry.access, entry.type):
-        return False
-    if family not in audited:
-        audited.add(family)
-        audit_read(info, caller, [family], allowed=True)
-    return True
+def _deliverable(
+    info: Info, caller: Principal, entries: list[Entry], audited: set[str]
+) -> list[Entry]:
+    """The entries the caller receives; the families it receives for the first time in this
+    subscription are audited, in one write."""
+    chosen = [
+        entry
+        for entry in entries
+        if entry.family_unit_id is not None and may_receive(caller, entry.access, entry.type)
+    ]
+    new = {entry.family_unit_id for entry in chosen if entry.family_unit_id} - audited
+    if new:
+        audited.update(new)
+        audit_read(info, caller, sorted(new), allowed=True)
+    return chosen
