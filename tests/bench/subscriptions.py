@@ -49,7 +49,7 @@ def context(harness: Harness, n: int) -> dict[str, Any]:
 
 async def main() -> None:
     count = int(os.environ.get("PUENTE_BENCH_SUBSCRIPTIONS", "1000"))
-    families = int(os.environ.get("PUENTE_BENCH_SUBSCRIPTION_FAMILIES", "50"))
+    families = int(os.environ.get("PUENTE_BENCH_SUBSCRIPTION_FAMILIES", "10"))
     with tempfile.TemporaryDirectory() as folder:
         harness = Harness(Path(folder))
         await harness.start()
