@@ -28,7 +28,6 @@ __all__ = [
     "NOT_YOUR_SITE",
     "Principal",
     "RecordAccess",
-    "limited",
     "may_follow",
     "may_receive",
     "may_register",
@@ -87,13 +86,6 @@ class RecordAccess:
     callers: frozenset[str] = frozenset()
     expedite_pending: bool = False
     expedite_deciders: frozenset[str] = frozenset()
-
-
-def limited(principal: Principal) -> bool:
-    """The caller follows cases only through roles scoped to a place (a shelter, port sites,
-    transport routes), so even an agency's token follows family by family."""
-    held = principal.roles & CASE_ROLES
-    return bool(held) and held <= LIMITED_CASE_ROLES
 
 
 def works_at(principal: Principal, site: str | None) -> bool:
