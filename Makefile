@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools chromium run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices bench-notice-subscribers i18n-coverage
+.PHONY: help uv sync tools chromium run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices bench-notice-subscribers i18n-coverage bench-subscriptions
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -89,3 +89,6 @@ bench-notice-subscribers: sync ## 1,000 live `notices` subscribers on one gatewa
 
 i18n-coverage: sync ## per language, which message ids its catalogue lacks (puente_texts)
 	$(UV) run --locked python -m puente_texts
+
+bench-subscriptions: sync ## memory of 1,000 idle familyEvents subscriptions beside the gateway before them
+	$(UV) run --locked python -m tests.bench.subscriptions

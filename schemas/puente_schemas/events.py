@@ -131,6 +131,8 @@ class RegistrationRejected(Event):
     # The family that already holds a rejected A-number: the gateway shows it only to roles
     # that may see that family.
     existing_family_unit_id: str | None = None
+    # The organisation that sent the registration: it follows the rejected family.
+    organisation_id: str | None = None
 
 
 class ExpediteDecided(Event):

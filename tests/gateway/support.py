@@ -11,7 +11,7 @@ from typing import Any
 
 from puente_gateway import Gateway, create_app
 from puente_gateway.access import ANONYMOUS, Principal
-from puente_gateway.auth import issue_token
+from puente_gateway.auth import authenticate, issue_token
 from puente_gateway.organisations import create_organisation
 from puente_gateway.roles import Role
 from puente_gateway.schema import schema
@@ -70,6 +70,7 @@ class Harness:
         organisation_id: str | None = None,
         shelter_id: str | None = None,
         sites: Iterable[str] = (),
+        routes: Iterable[str] = (),
     ) -> dict[str, Any]:
         return {
             "gateway": self.gateway,
@@ -79,8 +80,16 @@ class Harness:
                 organisation_id=organisation_id,
                 shelter_id=shelter_id,
                 sites=sites,
+                routes=routes,
             ),
         }
+
+    @property
+    def admin_organisation(self) -> str:
+        """The admin token's organisation (it registers too: it follows what it registered)."""
+        admin = authenticate(self.gateway.service.engine, f"Bearer {self.admin_token}")
+        assert admin is not None and admin.organisation_id is not None
+        return admin.organisation_id
 
     @property
     def anonymous(self) -> dict[str, Any]:
@@ -92,15 +101,22 @@ class Harness:
         kind: PartnerKind = PartnerKind.DHS,
         shelter_id: str | None = None,
         sites: Iterable[str] = (),
+        routes: Iterable[str] = (),
     ) -> tuple[str, str]:
         """A real token for a new organisation of `kind` (running `shelter_id`; a port
-        officer at `sites`): (token, organisation id)."""
+        officer at `sites`; a transport operator on `routes`): (token, organisation id)."""
         engine = self.gateway.service.engine
         organisation = create_organisation(
             engine, name=f"{kind} test", kind=kind, now=T0, shelter_id=shelter_id
         )
         token, _ = issue_token(
-            engine, organisation_id=organisation.id, roles=roles, name="test", now=T0, sites=sites
+            engine,
+            organisation_id=organisation.id,
+            roles=roles,
+            name="test",
+            now=T0,
+            sites=sites,
+            routes=routes,
         )
         return token, organisation.id
 
@@ -157,6 +173,7 @@ def principal(
     organisation_id: str | None = None,
     shelter_id: str | None = None,
     sites: Iterable[str] = (),
+    routes: Iterable[str] = (),
 ) -> Principal:
     return Principal(
         token_id=f"token-{'-'.join(sorted(roles))}",
@@ -166,6 +183,7 @@ def principal(
         organisation_kind=kind,
         shelter_id=shelter_id,
         sites=frozenset(sites),
+        routes=frozenset(routes),
     )
 
 

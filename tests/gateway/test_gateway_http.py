@@ -55,7 +55,7 @@ async def test_a_request_without_a_known_token_is_refused(harness: Harness) -> N
 
 async def test_a_request_with_the_admin_token_reads_the_projection(harness: Harness) -> None:
     fid = str(uuid.uuid4())
-    await harness.publish(registered(fid))
+    await harness.publish(registered(fid, organisation_id=harness.admin_organisation))
 
     async def stage() -> object:
         async with client(harness, harness.admin_token) as http:

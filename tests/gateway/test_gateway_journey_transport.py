@@ -75,8 +75,12 @@ mutation ($booking: ID!) {
 """
 
 
+# The routes an IOM operator in the Rio Grande valley serves (its token names them).
+VALLEY = frozenset({"matamoros--brownsville", "matamoros--hidalgo"})
+
+
 def operator(harness: Harness) -> dict[str, Any]:
-    return harness.context_for(Role.TRANSPORT_OPERATOR, kind=PartnerKind.IOM)
+    return harness.context_for(Role.TRANSPORT_OPERATOR, kind=PartnerKind.IOM, routes=VALLEY)
 
 
 def officer(harness: Harness) -> dict[str, Any]:
@@ -197,7 +201,7 @@ async def test_the_itinerary_shows_failures_then_the_new_booking_to_arrival(
         CheckedIn(family_unit_id=fid, site="brownsville", checked_in_at=new_appointment)
     )
 
-    result = await harness.execute(ITINERARY, harness.context_for(Role.TRANSPORT_OPERATOR), id=fid)
+    result = await harness.execute(ITINERARY, operator(harness), id=fid)
 
     assert after_failure.data == {"familyUnit": {"stage": "SCHEDULED"}}
     assert result.errors is None

@@ -157,7 +157,13 @@ async def test_a_lookup_is_audited_as_the_registrants_own_read(harness: Harness)
                 "outcome": "read",
                 "principal": "anonymous",
                 "organisationId": None,
-            }
+            },
+            {  # the right code with a wrong birth date: a refused lookup (issue 8, item 4)
+                "operation": "registrantStatus",
+                "outcome": "refused",
+                "principal": "anonymous",
+                "organisationId": None,
+            },
         ]
     }
 

@@ -97,6 +97,8 @@ async def test_a_shelter_does_not_see_a_family_that_is_not_coming_to_it(harness:
 async def test_the_registering_organisation_and_the_agencies_see_the_record(
     harness: Harness,
 ) -> None:
+    """Another hotline or a legal provider does not follow a family it neither registered
+    nor represents: not even its stage (issue 8, item 3)."""
     _, private = await two_families(harness)
     readers = {
         "registered it": harness.context_for(
@@ -116,8 +118,10 @@ async def test_the_registering_organisation_and_the_agencies_see_the_record(
         assert seen[who].data is not None
         assert seen[who].data["familyUnit"]["members"][0]["aNumber"] == "A123456789"
     for who in ("another hotline", "a legal provider"):
-        assert seen[who].data == {"familyUnit": {"stage": "SCHEDULED", "members": None}}, who
-        assert errors(seen[who]) == [("not authorised", ["familyUnit", "members"])]
+        assert seen[who].data == {"familyUnit": None}, who
+        assert errors(seen[who]) == [
+            (f"not authorised: family {private} is not visible to you", ["familyUnit"])
+        ]
 
 
 async def test_admin_and_analyst_roles_see_no_case(harness: Harness) -> None:
@@ -153,8 +157,12 @@ async def test_reads_and_refusals_of_a_record_are_audited_without_personal_data(
     assert log.errors is None
     assert log.data is not None
     assert [(r["operation"], r["outcome"], r["organisationId"]) for r in log.data["auditLog"]] == [
+        ("familyUnit", "read", HOTLINE),
         ("familyUnit.members", "read", HOTLINE),
+        ("familyUnit", "read", "org-shelter"),  # the shelter follows it: it is coming there
         ("familyUnit.members", "refused", "org-shelter"),
+        ("familyUnit", "read", "org-shelter"),
+        ("auditLog", "refused", HOTLINE),  # a refusal by role is logged too
     ]
     text = str(log.data)
     for personal in ("Ana", "Lopez", "1990-05-01", "A123456789"):

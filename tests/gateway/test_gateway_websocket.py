@@ -64,7 +64,7 @@ async def test_connection_init_without_a_known_token_is_refused(
 async def test_a_known_token_gets_the_stream(served: tuple[Harness, str]) -> None:
     harness, url = served
     fid = str(uuid.uuid4())
-    event = await harness.publish(registered(fid))
+    event = await harness.publish(registered(fid, organisation_id=harness.admin_organisation))
     await projected(harness, 1)
 
     async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]

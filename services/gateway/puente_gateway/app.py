@@ -26,7 +26,12 @@ from strawberry.types.unset import UnsetType
 
 from puente_gateway import cap, codes, console, http, organisations, projection
 from puente_gateway.access import Principal
-from puente_gateway.auth import AUTHENTICATION_REQUIRED, authenticate, ensure_admin_token
+from puente_gateway.auth import (
+    AUTHENTICATION_REQUIRED,
+    SOCKET_TOKEN,
+    authenticate,
+    ensure_admin_token,
+)
 from puente_gateway.live import Hub, Outcome, Outcomes
 from puente_gateway.public import only_public
 from puente_gateway.ratelimit import RateLimit
@@ -45,7 +50,11 @@ class Gateway:
     def __init__(self, *, settings: Settings, bus: Bus, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self.hub = Hub()
+        self.hub = Hub(
+            queue_size=settings.subscriber_queue,
+            per_token=settings.subscriptions_per_token,
+            per_organisation=settings.subscriptions_per_organisation,
+        )
         self.outcomes = Outcomes()
         self.lookups = RateLimit(limit=LOOKUPS_PER_MINUTE, window_seconds=60.0)
         self.code_key = codes.load_key(settings.code_key, settings.var_dir)
@@ -193,6 +202,7 @@ class _GraphQL(http.GraphQLOverHTTP, GraphQL[dict[str, Any], None]):
         if principal is None or principal.anonymous:  # no public subscriptions
             raise ConnectionRejectionError({"message": AUTHENTICATION_REQUIRED})
         context["principal"] = principal
+        context[SOCKET_TOKEN] = params.get("authorization")  # checked again on each subscribe
         return UnsetType()  # acknowledge without a payload
 
 

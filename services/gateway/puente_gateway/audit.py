@@ -1,5 +1,6 @@
-"""The audit log of personal-data reads: who (token, organisation), which family, which
-operation, when, and whether it was refused. It holds ids only, never the data read."""
+"""The audit log of permission decisions: who (token, organisation), which family (if the
+operation named one), which operation, when, and whether it was read or refused. It holds
+ids only, never the data read."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ REFUSED = "refused"
 def record(
     engine: Engine,
     principal: Principal,
-    family_unit_ids: Iterable[str],
+    family_unit_ids: Iterable[str | None],
     *,
     operation: str,
     outcome: str,
@@ -46,7 +47,14 @@ def record(
         session.commit()
 
 
-def entries(engine: Engine, family_unit_id: str) -> Sequence[AuditRow]:
+def entries(
+    engine: Engine, family_unit_id: str | None = None, token_id: str | None = None
+) -> Sequence[AuditRow]:
+    """The decisions about a family, or by a token (refusals naming no family included)."""
+    query = select(AuditRow)
+    if family_unit_id is not None:
+        query = query.where(AuditRow.family_unit_id == family_unit_id)
+    if token_id is not None:
+        query = query.where(AuditRow.token_id == token_id)
     with Session(engine) as session:
-        query = select(AuditRow).where(AuditRow.family_unit_id == family_unit_id)
         return session.exec(query.order_by(col(AuditRow.id))).all()

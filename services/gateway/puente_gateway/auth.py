@@ -2,9 +2,10 @@
 and carrying roles; and the first admin token.
 
 Default deny: an `Authorization` header with an unknown, revoked or malformed token is refused
-before anything executes. A port officer's token names the sites it works at, and there is no
-port officer token without one. A request with no `Authorization` header at all is the anonymous
-principal, which only the public fields allow (app.py refuses anything else with a 401).
+before anything executes. A port officer's token names the sites it works at, a transport
+operator's the routes it serves, and there is no such token without one. A request with no
+`Authorization` header at all is the anonymous principal, which only the public fields allow
+(app.py refuses anything else with a 401).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ __all__ = [
     "AUTHENTICATION_REQUIRED",
     "BOOTSTRAP_ORGANISATION",
     "BOOTSTRAP_ROLES",
+    "SOCKET_TOKEN",
+    "TOKEN_REVOKED",
     "authenticate",
     "ensure_admin_token",
     "hash_token",
@@ -39,6 +42,9 @@ __all__ = [
 ]
 
 AUTHENTICATION_REQUIRED = "authentication required"
+TOKEN_REVOKED = "token revoked"
+# Where a WebSocket's context keeps the `authorization` it sent in connection_init.
+SOCKET_TOKEN = "puente.socket_token"
 
 # The first token belongs to the platform's operator. UNHCR runs the CONECTA registration in
 # the wind-down, so that is the kind it has. Besides `admin` it carries `registrar`, so
@@ -53,14 +59,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _site_error(roles: Iterable[Role], sites: Iterable[str]) -> str | None:
-    """Least privilege at the ports: a port officer's token names at least one site, and only
-    a port officer's names any (no other role is limited by site)."""
-    port_officer, named = Role.PORT_OFFICER in set(roles), bool(set(sites))
-    if port_officer and not named:
-        return "sites: a port_officer token must name at least one site it works at"
-    if named and not port_officer:
-        return "sites: only a port_officer token names the sites it works at"
+def _scope_error(roles: Iterable[Role], sites: Iterable[str], routes: Iterable[str]) -> str | None:
+    """Least privilege at the ports and on the road: a port officer's token names at least
+    one site and a transport operator's at least one route, and only theirs name any."""
+    held = set(roles)
+    for role, given, field, what in (
+        (Role.PORT_OFFICER, set(sites), "sites", "site it works at"),
+        (Role.TRANSPORT_OPERATOR, set(routes), "routes", "route it serves"),
+    ):
+        if role in held and not given:
+            return f"{field}: a {role.value} token must name at least one {what}"
+        if given and role not in held:
+            return f"{field}: only a {role.value} token names the {field} it " + (
+                "works at" if role is Role.PORT_OFFICER else "serves"
+            )
     return None
 
 
@@ -72,11 +84,13 @@ def issue_token(
     name: str,
     now: dt.datetime,
     sites: Iterable[str] = (),
+    routes: Iterable[str] = (),
 ) -> tuple[str, Token]:
     """Store a new token's hash and return the token: the only time it is seen. Raises
-    ValueError for a port officer without a site (or sites without a port officer)."""
-    chosen, where = {Role(r) for r in roles}, sorted(set(sites))
-    refused = _site_error(chosen, where)
+    ValueError for a port officer without a site or a transport operator without a route
+    (or sites or routes without them)."""
+    chosen, where, served = {Role(r) for r in roles}, sorted(set(sites)), sorted(set(routes))
+    refused = _scope_error(chosen, where, served)
     if refused:
         raise ValueError(refused)
     token = secrets.token_urlsafe(32)
@@ -87,6 +101,7 @@ def issue_token(
         organisation_id=organisation_id,
         roles=sorted(r.value for r in chosen),
         sites=where,
+        routes=served,
         created_at=now,
     )
     with Session(engine, expire_on_commit=False) as session:
@@ -157,4 +172,5 @@ def authenticate(engine: Engine, authorization: object) -> Principal | None:
         organisation_kind=PartnerKind(organisation.kind),
         shelter_id=shelter_id,
         sites=frozenset(row.sites),
+        routes=frozenset(row.routes),
     )

@@ -50,6 +50,7 @@ from puente_gateway import (
     travel,
     webhooking,
 )
+from puente_gateway.access import RecordAccess
 from puente_gateway.live import Entry, Hub, Outcome, Outcomes
 from puente_gateway.tables import FamilyView, TimelineEntry
 
@@ -128,7 +129,11 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     )
     ctx.session.add(row)
     ctx.session.flush()
-    entry = _entry(row)
+    # Who follows the family, read once here for every live subscriber (access.py).
+    access = None
+    if family_unit_id is not None and hub.listening:
+        access = records.access(ctx.session, family_unit_id)
+    entry = _entry(row, access)
     outcome = Outcome(type=entry.type, data=row.data)
     ctx.after_commit.append(functools.partial(hub.publish, entry))
     ctx.after_commit.append(
@@ -201,14 +206,20 @@ def timeline(session: Session, family_unit_id: str) -> Sequence[TimelineEntry]:
     return session.exec(query.order_by(col(TimelineEntry.cursor))).all()
 
 
-def entries_after(session: Session, cursor: int, family_unit_id: str | None) -> list[Entry]:
+def entries_after(
+    session: Session, cursor: int, family_unit_id: str | None, *, limit: int
+) -> list[Entry]:
+    """The next `limit` entries after `cursor` (of one family, or all), in order, each with
+    what decides who follows its family."""
     query = select(TimelineEntry).where(col(TimelineEntry.cursor) > cursor)
     if family_unit_id is not None:
         query = query.where(TimelineEntry.family_unit_id == family_unit_id)
-    return [_entry(row) for row in session.exec(query.order_by(col(TimelineEntry.cursor)))]
+    rows = session.exec(query.order_by(col(TimelineEntry.cursor)).limit(limit)).all()
+    access = records.access_many(session, {r.family_unit_id for r in rows if r.family_unit_id})
+    return [_entry(row, access.get(row.family_unit_id or "")) for row in rows]
 
 
-def _entry(row: TimelineEntry) -> Entry:
+def _entry(row: TimelineEntry, access: RecordAccess | None) -> Entry:
     assert row.cursor is not None
     return Entry(
         cursor=row.cursor,
@@ -218,4 +229,5 @@ def _entry(row: TimelineEntry) -> Entry:
         occurred_at=row.occurred_at,
         organisation_id=row.data.get("organisation_id"),
         data=row.data,
+        access=access,
     )

@@ -22,9 +22,9 @@ from puente_schemas.events import (
 )
 from sqlmodel import Session, col, select
 
-from puente_gateway import ports, sheltering
+from puente_gateway import ports, sheltering, travel
 from puente_gateway.access import RecordAccess
-from puente_gateway.tables import CallbackRow, ExpediteRow, FamilyRecord
+from puente_gateway.tables import CallbackRow, ExpediteRow, FamilyRecord, TimelineEntry
 
 __all__ = [
     "access",
@@ -152,34 +152,66 @@ def apply(event: Event, ctx: Context) -> None:
         ctx.session.flush()
 
 
-def _access(record: FamilyRecord, shelter_id: str | None, site: str | None) -> RecordAccess:
-    return RecordAccess(
-        family_unit_id=record.family_unit_id,
-        organisation_id=record.organisation_id,
-        consent=frozenset(PartnerKind(kind) for kind in record.consent),
-        shelter_id=shelter_id,
-        site=site,
-    )
+PENDING = ("requested", "awaiting-second-approval")
 
 
 def access(session: Session, family_unit_id: str) -> RecordAccess | None:
-    record = session.get(FamilyRecord, family_unit_id)
-    if record is None:
-        return None
-    shelter_id = sheltering.assigned_shelter(session, family_unit_id)
-    return _access(record, shelter_id, ports.site_of(session, family_unit_id))
+    return access_many(session, [family_unit_id]).get(family_unit_id)
 
 
 def access_many(session: Session, family_unit_ids: Iterable[str]) -> dict[str, RecordAccess]:
+    """What decides who follows each family and sees its record (access.RecordAccess)."""
     wanted = set(family_unit_ids)
     if not wanted:
         return {}
     query = select(FamilyRecord).where(col(FamilyRecord.family_unit_id).in_(wanted))
     shelters = sheltering.assigned_shelters(session, wanted)
     sites = ports.sites_of(session, wanted)
-    return {
-        r.family_unit_id: _access(r, shelters.get(r.family_unit_id), sites.get(r.family_unit_id))
+    routes = travel.routes_of(session, wanted)
+    callers: dict[str, set[str]] = {}
+    calls = select(CallbackRow).where(col(CallbackRow.family_unit_id).in_(wanted))
+    for call in session.exec(calls):
+        callers.setdefault(call.family_unit_id, set()).add(call.operator)
+    requests = session.exec(
+        select(ExpediteRow).where(col(ExpediteRow.family_unit_id).in_(wanted))
+    ).all()
+    pending = {row.family_unit_id for row in requests if row.status in PENDING}
+    deciders: dict[str, set[str]] = {}
+    for row in requests:
+        deciders.setdefault(row.family_unit_id, set()).update(row.approved_by)
+    found = {
+        r.family_unit_id: RecordAccess(
+            family_unit_id=r.family_unit_id,
+            organisation_id=r.organisation_id,
+            consent=frozenset(PartnerKind(kind) for kind in r.consent),
+            shelter_id=shelters.get(r.family_unit_id),
+            site=sites.get(r.family_unit_id),
+            routes=frozenset(routes.get(r.family_unit_id, ())),
+            callers=frozenset(callers.get(r.family_unit_id, ())),
+            expedite_pending=r.family_unit_id in pending,
+            expedite_deciders=frozenset(deciders.get(r.family_unit_id, ())),
+        )
         for r in session.exec(query)
+    }
+    return found | _rejected(session, wanted - set(found))
+
+
+def _rejected(session: Session, family_unit_ids: set[str]) -> dict[str, RecordAccess]:
+    """A rejected registration has no record: the organisation that sent it follows it."""
+    if not family_unit_ids:
+        return {}
+    query = select(TimelineEntry).where(
+        col(TimelineEntry.family_unit_id).in_(family_unit_ids),
+        TimelineEntry.type == "registration-rejected",
+    )
+    return {
+        row.family_unit_id: RecordAccess(
+            family_unit_id=row.family_unit_id,
+            organisation_id=row.data.get("organisation_id"),
+            consent=frozenset(),
+        )
+        for row in session.exec(query)
+        if row.family_unit_id is not None
     }
 
 

@@ -54,9 +54,11 @@ CASE_ROLES = frozenset(
     }
 )
 
-# Case roles limited to some families: a shelter follows the families coming to it, a port
-# officer the families at the sites its token names (access.py). The others follow any case.
-LIMITED_CASE_ROLES = frozenset({Role.SHELTER, Role.PORT_OFFICER})
+# Case roles scoped to a place: a shelter follows the families coming to it, a port officer
+# the families at the sites its token names, a transport operator the families booked on the
+# routes its token names, whatever the organisation (access.py). The other case roles follow
+# their own families, and every family when an agency holds them.
+LIMITED_CASE_ROLES = frozenset({Role.SHELTER, Role.PORT_OFFICER, Role.TRANSPORT_OPERATOR})
 
 # Roles whose work needs legal history (A-numbers, case categories, legal actions). Shelters
 # and transport never see it (ARCHITECTURE.md, Security).

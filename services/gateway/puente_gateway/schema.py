@@ -56,7 +56,7 @@ SHELTER_READERS = (*CASE_ROLES, Role.ANALYST, Role.POLICY_OFFICER)
 @strawberry.type
 class Query:
     family_unit: families.FamilyUnit | None = strawberry.field(
-        resolver=families.family_unit, extensions=needs(*CASE_ROLES)
+        resolver=families.family_unit, extensions=needs(*CASE_ROLES, family_argument="id")
     )
     queue_position: queue.QueuePosition | None = strawberry.field(
         resolver=queue.queue_position, extensions=needs(*CASE_ROLES)

@@ -131,7 +131,8 @@ class Organisation(SQLModel, table=True):
 
 class Token(SQLModel, table=True):
     """A bearer credential: only its SHA-256 is stored; `id` names it in the audit log.
-    `sites`: where a port officer works, the only sites its `port_officer` role acts at."""
+    `sites`: where a port officer works, the only sites its `port_officer` role acts at;
+    `routes`: the routes a transport operator serves, the only ones its role acts on."""
 
     __tablename__ = "gateway_token"
 
@@ -141,19 +142,21 @@ class Token(SQLModel, table=True):
     organisation_id: str = Field(index=True)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     sites: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    routes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
 
 
 class AuditRow(SQLModel, table=True):
-    """One read (or refused read) of a family's personal data. Ids only: no personal data."""
+    """One permission decision: a read (or refused read) of a family's personal data, or a
+    refusal of an operation that names no family (family_unit_id null). Ids only."""
 
     __tablename__ = "gateway_audit"
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime
-    family_unit_id: str = Field(index=True)
+    family_unit_id: str | None = Field(default=None, index=True)
     operation: str
     outcome: str  # read | refused
     token_id: str

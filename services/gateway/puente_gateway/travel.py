@@ -5,7 +5,7 @@ bookings, itinerary and field mutations make of them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from puente_runtime import Context
@@ -34,6 +34,7 @@ __all__ = [
     "bookings_on",
     "current_booking",
     "failures_of",
+    "routes_of",
 ]
 
 BOOKED, DEPARTED, ARRIVED = "booked", "departed", "arrived"
@@ -143,15 +144,24 @@ def current_booking(session: Session, family_unit_id: str) -> BookingRow | None:
     return chosen[-1] if chosen else None
 
 
-def bookings_on(session: Session, day: dt.date, route_id: str | None) -> Sequence[BookingRow]:
-    """Bookings whose vehicle leaves on `day` (UTC), on one route or all, by departure."""
+def routes_of(session: Session, family_unit_ids: set[str]) -> dict[str, set[str]]:
+    """The routes each family is (or was) booked on."""
+    query = select(BookingRow).where(col(BookingRow.family_unit_id).in_(family_unit_ids))
+    found: dict[str, set[str]] = {}
+    for row in session.exec(query):
+        if row.route_id is not None:
+            found.setdefault(row.family_unit_id, set()).add(row.route_id)
+    return found
+
+
+def bookings_on(session: Session, day: dt.date, route_ids: Iterable[str]) -> Sequence[BookingRow]:
+    """Bookings whose vehicle leaves on `day` (UTC), on the routes named, by departure."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     query = select(BookingRow).where(
         col(BookingRow.departure_at) >= start,
         col(BookingRow.departure_at) < start + dt.timedelta(days=1),
+        col(BookingRow.route_id).in_(list(route_ids)),
     )
-    if route_id is not None:
-        query = query.where(BookingRow.route_id == route_id)
     order = (col(BookingRow.departure_at), col(BookingRow.vehicle_id), col(BookingRow.booking_id))
     return session.exec(query.order_by(*order)).all()
 

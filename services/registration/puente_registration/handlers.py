@@ -75,6 +75,7 @@ def _rejection(command: RegisterFamily, ctx: Context) -> RegistrationRejected | 
         family_unit_id=command.family_unit_id,
         errors=errors,
         existing_family_unit_id=next((registered[a] for a in a_numbers if a in registered), None),
+        organisation_id=command.organisation_id,
     )
 
 

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""  # addresses whose X-Forwarded-For the gateway believes
     code_key: str | None = None  # keys the registration-code hashes (a secret; see codes.py)
     outcome_timeout_seconds: float = 5.0
+    subscriptions_per_token: int = 100  # live familyEvents subscriptions (gateway)
+    subscriptions_per_organisation: int = 500
+    subscriber_queue: int = 1000  # events waiting for one subscriber before it is stopped
+    replay_page: int = 500  # timeline entries read at a time when a subscriber catches up
     min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
     platform_key: str | None = None  # seals webhook secrets (a secret; see sealing.py)

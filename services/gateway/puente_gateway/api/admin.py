@@ -28,6 +28,10 @@ class TokenInfo:
         description="Where a port officer works: its `port_officer` role acts on, and sees, "
         "only the families at these sites."
     )
+    routes: list[str] = strawberry.field(
+        description="The routes a transport operator serves: its `transport_operator` role "
+        "acts on, and sees, only the bookings and families on these routes."
+    )
     created_at: dt.datetime
     revoked_at: dt.datetime | None
 
@@ -64,6 +68,7 @@ def _token(row: tables.Token) -> TokenInfo:
         name=row.name,
         roles=[RoleName(r) for r in row.roles],
         sites=list(row.sites),
+        routes=list(row.routes),
         created_at=row.created_at,
         revoked_at=row.revoked_at,
     )
@@ -145,6 +150,14 @@ def issue(
             "token with `PORT_OFFICER` must name at least one, other tokens none."
         ),
     ] = None,
+    routes: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description="The routes a transport operator serves (route ids, as bookings name "
+            "them, e.g. `matamoros--brownsville`): a token with `TRANSPORT_OPERATOR` must name "
+            "at least one, other tokens none."
+        ),
+    ] = None,
 ) -> IssuedToken:
     if organisations.organisation(engine(info), organisation_id) is None:
         raise ValueError(f"unknown organisation '{organisation_id}'")
@@ -159,13 +172,17 @@ def issue(
         name=name.strip() or "token",
         now=gateway(info).clock.now(),
         sites=where,
+        routes=[route.strip() for route in routes or [] if route.strip()],
     )
     return IssuedToken(token=token, info=_token(row), organisation_id=organisation_id)
 
 
 def revoke(info: Info, token_id: strawberry.ID) -> bool:
+    """The token stops working at once: its live subscriptions are stopped and their sockets
+    closed with the reason."""
     if not revoke_token(engine(info), token_id, now=gateway(info).clock.now()):
         raise ValueError(f"unknown token '{token_id}'")
+    gateway(info).hub.revoke(token_id)
     return True
 
 
@@ -177,10 +194,13 @@ def all_organisations(info: Info) -> list[Organisation]:
     return [_organisation(row, shelters.get(row.id), profiles.get(row.id)) for row in rows]
 
 
-@strawberry.type(description="A read of a family's personal data, or a refused attempt.")
+@strawberry.type(
+    description="A permission decision: a read of a family's personal data, or a refusal "
+    "(of a family, or of an operation that named none: familyUnitId null)."
+)
 class AuditEntry:
     at: dt.datetime
-    family_unit_id: strawberry.ID
+    family_unit_id: strawberry.ID | None
     operation: str
     outcome: str = strawberry.field(description="`read` or `refused`.")
     token_id: strawberry.ID
@@ -188,16 +208,22 @@ class AuditEntry:
     organisation_id: strawberry.ID | None
 
 
-def audit_log(info: Info, family_unit_id: strawberry.ID) -> list[AuditEntry]:
+def audit_log(
+    info: Info, family_unit_id: strawberry.ID | None = None, token_id: strawberry.ID | None = None
+) -> list[AuditEntry]:
+    """The decisions about a family, or made on a token's requests (with its refusals that
+    named no family)."""
+    if family_unit_id is None and token_id is None:
+        raise ValueError("auditLog needs familyUnitId or tokenId")
     return [
         AuditEntry(
             at=row.at,
-            family_unit_id=strawberry.ID(row.family_unit_id),
+            family_unit_id=strawberry.ID(row.family_unit_id) if row.family_unit_id else None,
             operation=row.operation,
             outcome=row.outcome,
             token_id=strawberry.ID(row.token_id),
             principal=row.principal,
             organisation_id=strawberry.ID(row.organisation_id) if row.organisation_id else None,
         )
-        for row in audit.entries(engine(info), family_unit_id)
+        for row in audit.entries(engine(info), family_unit_id, token_id)
     ]

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from puente_gateway import projection, records
 from puente_gateway.access import RecordAccess
-from puente_gateway.api.permissions import MaySeeRecord, engine, principal
+from puente_gateway.api.permissions import MaySeeRecord, engine, guarded, principal
 from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.tables import CallbackRow
@@ -45,7 +45,7 @@ class Callback:
     names: strawberry.Private[list[str]]
     family_names: list[str] | None = strawberry.field(
         resolver=_family_names,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="The family's names, to greet them: only for an organisation that may "
         "see the record. Audited.",
     )

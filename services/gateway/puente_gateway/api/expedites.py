@@ -16,8 +16,10 @@ from puente_gateway.access import RecordAccess, may_see_record, own_client
 from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
     MaySeeRecord,
+    decide,
     engine,
     gateway,
+    guarded,
     principal,
     refuse,
 )
@@ -53,11 +55,11 @@ def _may_request(info: Info, family_unit_id: str) -> None:
         record = records.access(session, family_unit_id)
     if caller is None:
         raise refuse()
-    if Role.REGISTRAR in caller.roles and may_see_record(caller, record):
-        return
-    if Role.LEGAL_PROVIDER in caller.roles and own_client(caller, record):
-        return
-    raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you")
+    allowed = (Role.REGISTRAR in caller.roles and may_see_record(caller, record)) or (
+        Role.LEGAL_PROVIDER in caller.roles and own_client(caller, record)
+    )
+    refused = f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you"
+    decide(info, family_unit_id, None if allowed else refused)
 
 
 async def request_expedite(
@@ -128,7 +130,7 @@ class ExpediteRequest:
     text: strawberry.Private[str]
     note: str | None = strawberry.field(
         resolver=_note,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="The requester's note: personal (often medical), so only for an "
         "organisation that may see the family's record. Audited.",
     )

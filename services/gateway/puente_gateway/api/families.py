@@ -7,7 +7,8 @@ record (members) only for an organisation allowed to see it, and every such read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -21,8 +22,8 @@ from puente_gateway import codes, projection, records
 from puente_gateway.access import (
     Principal,
     RecordAccess,
-    limited,
     may_follow,
+    may_receive,
     may_register,
     may_see_event,
     may_see_record,
@@ -32,8 +33,12 @@ from puente_gateway.api.permissions import (
     NOT_AUTHORISED,
     MaySeeRecord,
     audit_read,
+    check_socket_token,
+    close_socket,
+    decide,
     engine,
     gateway,
+    guarded,
     principal,
     refuse,
 )
@@ -84,7 +89,7 @@ class TimelineEntry:
 
 
 def _members(root: strawberry.Parent[FamilyUnit]) -> list[Member] | None:
-    return [member(row) for row in root.member_rows]
+    return [member(row, root.family_unit_id) for row in root.member_rows]
 
 
 @strawberry.type
@@ -98,7 +103,7 @@ class FamilyUnit:
     member_rows: strawberry.Private[list[dict[str, Any]]]
     members: list[Member] | None = strawberry.field(
         resolver=_members,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="The family's personal record: for an agency, the organisation that "
         "registered it, or a kind of organisation it consented to. Every read is audited.",
     )
@@ -196,39 +201,38 @@ def _family_unit(
 
 
 def family_unit(info: Info, id: strawberry.ID) -> FamilyUnit | None:
-    """A shelter follows only the families coming to it, and only their journey's steps."""
+    """A family the caller follows (access.may_follow), with the timeline entries it may see:
+    a shelter or transport only the journey's steps."""
     caller = principal(info)
     assert caller is not None
     with Session(engine(info)) as session:
         view = projection.family(session, id)
         if view is None:
             return None
-        access = records.access(session, id)
-        if not may_follow(caller, access):
-            audit_read(info, caller, [id], allowed=False)
-        _require_follow(caller, id, access)
+        access = require_follow(info, id)
         timeline = [
             TimelineEntry(cursor=str(row.cursor), type=row.type, occurred_at=row.occurred_at)
             for row in projection.timeline(session, id)
-            if may_see_event(caller, row.type)
+            if may_see_event(caller, access, row.type)
         ]
         return _family_unit(view, timeline, access)
 
 
-def _require_follow(caller: Principal, family_unit_id: str, access: RecordAccess | None) -> None:
-    if not may_follow(caller, access):
-        raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you")
-
-
 def require_follow(info: Info, family_unit_id: str) -> RecordAccess | None:
-    """A family's case status (stage, itinerary, place in line): every case role, but a
-    shelter only for a family coming to it. Returns what decides who sees its record."""
+    """A family's case status (stage, itinerary, place in line, live events): for a caller
+    that follows it (access.may_follow), audited either way. Returns what decides who sees
+    its record."""
     caller = principal(info)
     assert caller is not None
     with Session(engine(info)) as session:
         access = records.access(session, family_unit_id)
-    _require_follow(caller, family_unit_id, access)
+    followed = may_follow(caller, access)
+    decide(info, family_unit_id, None if followed else not_visible(family_unit_id))
     return access
+
+
+def not_visible(family_unit_id: str) -> str:
+    return f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you"
 
 
 def _registration(
@@ -279,8 +283,8 @@ def require_record(info: Info, family_unit_id: str) -> None:
     caller = principal(info)
     with Session(engine(info)) as session:
         record = records.access(session, family_unit_id)
-    if caller is None or not may_see_record(caller, record):
-        raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not visible to you")
+    allowed = caller is not None and may_see_record(caller, record)
+    decide(info, family_unit_id, None if allowed else not_visible(family_unit_id))
 
 
 async def add_family_member(
@@ -331,9 +335,8 @@ async def family_events(
         strawberry.argument(description="Only events of these types (e.g. `scheduled`)."),
     ] = None,
 ) -> AsyncGenerator[FamilyEvent, None]:
-    """Everything after `after`, then live: replayed from the read model, never twice. A
-    shelter sees the journey's steps of the families coming to it, a port officer the
-    families at its sites."""
+    """Everything after `after`, then live, never twice: of one family the caller follows,
+    or of every family it follows (access.may_receive), of the types asked for."""
     wanted = events.known_types(types)
     async for event in _family_events(info, family_unit_id, after):
         if wanted is None or event.type in wanted:
@@ -343,46 +346,72 @@ async def family_events(
 async def _family_events(
     info: Info, family_unit_id: str | None, after: str | None
 ) -> AsyncGenerator[FamilyEvent, None]:
+    """Replayed from the read model a page at a time; each family whose events the caller
+    receives is audited once per subscription."""
     gateway_ = gateway(info)
     caller = principal(info)
     assert caller is not None
     last = _cursor(after)
+    await check_socket_token(info)
     if family_unit_id is not None:
         require_follow(info, family_unit_id)
-    # Listen before reading, so nothing committed in between is missed.
-    with gateway_.hub.listen() as queue:
-        with Session(gateway_.service.engine) as session:
-            missed = projection.entries_after(session, last, family_unit_id)
-            if limited(caller):
-                followed = _followed(session, missed)
-                missed = [e for e in missed if _visible(caller, followed, e)]
-        for entry in missed:
-            last = entry.cursor
-            yield _family_event(entry)
-        while True:
-            entry = await queue.get()
-            if entry.cursor <= last:
+    audited: set[str] = set()
+    with gateway_.hub.listen(caller) as listener:
+        for page in _replay(info, last, family_unit_id):
+            for entry in _deliverable(info, caller, page, audited):
+                yield _family_event(entry)
+            last = page[-1].cursor
+        listener.live = True  # from here on, committed entries queue up: catch up, then go live
+        for page in _replay(info, last, family_unit_id):
+            for entry in _deliverable(info, caller, page, audited):
+                yield _family_event(entry)
+            last = page[-1].cursor
+        while (waiting := await listener.queue.get()) is not None:
+            if waiting.cursor <= last:
                 continue
-            if family_unit_id is not None and entry.family_unit_id != family_unit_id:
+            if family_unit_id is not None and waiting.family_unit_id != family_unit_id:
                 continue
-            if limited(caller):
-                with Session(gateway_.service.engine) as session:
-                    followed = _followed(session, [entry])
-                if not _visible(caller, followed, entry):
-                    continue
-            last = entry.cursor
-            yield _family_event(entry)
+            last = waiting.cursor
+            for entry in _deliverable(info, caller, [_with_access(info, waiting)], audited):
+                yield _family_event(entry)
+        await close_socket(info, listener.stopped)
+        raise refuse(f"{listener.stopped} (last cursor: {last})")
 
 
-def _followed(session: Session, entries: list[Entry]) -> dict[str, RecordAccess]:
-    return records.access_many(session, {e.family_unit_id for e in entries if e.family_unit_id})
+def _replay(info: Info, after: int, family_unit_id: str | None) -> Iterator[list[Entry]]:
+    """The entries after `after`, a page at a time (none: nothing to replay)."""
+    page_size = gateway(info).settings.replay_page
+    while True:
+        with Session(engine(info)) as session:
+            page = projection.entries_after(session, after, family_unit_id, limit=page_size)
+        if page:
+            yield page
+        if len(page) < page_size:
+            return
+        after = page[-1].cursor
 
 
-def _visible(caller: Principal, followed: dict[str, RecordAccess], entry: Entry) -> bool:
-    """An entry, for a caller limited to some families (a shelter, a port officer): one it
-    may see, of a family it follows now (access.may_follow)."""
-    return (
-        entry.family_unit_id is not None
-        and may_see_event(caller, entry.type)
-        and may_follow(caller, followed.get(entry.family_unit_id))
-    )
+def _with_access(info: Info, entry: Entry) -> Entry:
+    """A live entry carries who follows its family; one committed as the first subscriber
+    arrived may not, and is looked up."""
+    if entry.access is not None or entry.family_unit_id is None:
+        return entry
+    with Session(engine(info)) as session:
+        return replace(entry, access=records.access(session, entry.family_unit_id))
+
+
+def _deliverable(
+    info: Info, caller: Principal, entries: list[Entry], audited: set[str]
+) -> list[Entry]:
+    """The entries the caller receives; the families it receives for the first time in this
+    subscription are audited, in one write."""
+    chosen = [
+        entry
+        for entry in entries
+        if entry.family_unit_id is not None and may_receive(caller, entry.access, entry.type)
+    ]
+    new = {entry.family_unit_id for entry in chosen if entry.family_unit_id} - audited
+    if new:
+        audited.update(new)
+        audit_read(info, caller, sorted(new), allowed=True)
+    return chosen

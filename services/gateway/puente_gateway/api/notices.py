@@ -99,16 +99,22 @@ def own_notices(
 async def notice_feed(info: Info, after: str | None = None) -> AsyncGenerator[Notice, None]:
     """The organisation's notices after `after`, then live as they are issued, each once."""
     organisation_id, last = _organisation(info), _cursor(after)
-    with gateway(info).hub.listen() as queue:  # listen first: nothing committed is missed
+    caller = principal(info)
+    assert caller is not None
+    with gateway(info).hub.listen(caller) as listener:
+        listener.live = True  # listen first: nothing committed is missed
         while True:
             for notice in _read(info, organisation_id, last, False):
                 last = int(notice.cursor)
                 yield notice
-            entry = await queue.get()
-            while entry.cursor <= last or not _issued_to(
-                entry.type, entry.organisation_id, organisation_id
+            entry = await listener.queue.get()
+            while entry is not None and (
+                entry.cursor <= last
+                or not _issued_to(entry.type, entry.organisation_id, organisation_id)
             ):
-                entry = await queue.get()
+                entry = await listener.queue.get()
+            if entry is None:
+                raise ValueError(f"{listener.stopped} (last cursor: {last})")
 
 
 def _issued_to(kind: str, addressee: str | None, organisation_id: str) -> bool:

@@ -30,8 +30,10 @@ from puente_gateway.api.permissions import (
     MaySeeLegalHistory,
     MaySeeRecord,
     audit_read,
+    decide,
     engine,
     gateway,
+    guarded,
     principal,
     refuse,
 )
@@ -66,19 +68,19 @@ class Release:
     court_name: strawberry.Private[str | None]
     destination: str | None = strawberry.field(
         resolver=_destination,
-        permission_classes=[MaySeeRecord],
+        extensions=guarded(MaySeeRecord()),
         description="A shelter or a sponsor's address: for an organisation that may see the "
         "family's record. Audited.",
     )
     after_release: str | None = strawberry.field(
         resolver=_after_release,
-        permission_classes=[MaySeeRecord, MaySeeLegalHistory],
+        extensions=guarded(MaySeeRecord(), MaySeeLegalHistory()),
         description="Work-authorization eligibility and fee waivers, in the family's language "
         "(it names the court): legal roles that may see the record.",
     )
     court: str | None = strawberry.field(
         resolver=_court,
-        permission_classes=[MaySeeRecord, MaySeeLegalHistory],
+        extensions=guarded(MaySeeRecord(), MaySeeLegalHistory()),
         description="The immigration court the case goes to.",
     )
 
@@ -192,10 +194,13 @@ def require_site(info: Info, site: str | None) -> None:
 
 
 def require_family_site(info: Info, family_unit_id: str) -> None:
-    """The family is processed at a site the port officer works at (ports.site_of)."""
+    """The family is processed at a site the port officer works at (ports.site_of); the
+    decision is audited either way."""
+    caller = principal(info)
+    assert caller is not None
     with Session(engine(info)) as session:
         site = ports.site_of(session, family_unit_id)
-    require_site(info, site)
+    decide(info, family_unit_id, site_refusal(caller, site))
 
 
 def arrivals_with_documents_not_ready(
@@ -300,8 +305,8 @@ async def request_attorney_access(
     assert caller is not None and caller.organisation_id is not None
     with Session(engine(info)) as session:
         record = records.access(session, family_unit_id)
-    if not own_client(caller, record):
-        raise refuse(f"{NOT_AUTHORISED}: your organisation is not the family's attorney of record")
+    refused = f"{NOT_AUTHORISED}: your organisation is not the family's attorney of record"
+    decide(info, family_unit_id, None if own_client(caller, record) else refused)
     request_id = gateway(info).new_id()
     command = commands.RequestAttorneyAccess(
         request_id=request_id,

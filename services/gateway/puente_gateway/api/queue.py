@@ -13,13 +13,12 @@ from puente_schemas import fairness
 from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session, select
 from strawberry.extensions import FieldExtension
-from strawberry.permission import PermissionExtension
 from strawberry.types import Info
 
 from puente_gateway import positions, queueing, records
 from puente_gateway.access import RecordAccess
 from puente_gateway.api.families import Appointment, require_follow
-from puente_gateway.api.permissions import MaySeeRecord, Needs, engine, gateway
+from puente_gateway.api.permissions import MaySeeRecord, Needs, engine, gateway, guarded
 from puente_gateway.roles import CASE_ROLES
 from puente_gateway.standing import Standing
 from puente_gateway.tables import QueueEntry
@@ -106,9 +105,7 @@ def queue_position(info: Info, family_unit_id: strawberry.ID) -> QueuePosition |
 # Who may see which family an audited appointment is: a case role, and (as for a duplicate
 # A-number's family) an organisation that may see that family's record. Anyone else, the
 # anonymous auditor included, gets null and the refusal; the audit itself stays public.
-_FAMILY_VISIBLE: list[FieldExtension] = [
-    PermissionExtension(permissions=[Needs(*CASE_ROLES), MaySeeRecord()], use_directives=False)
-]
+_FAMILY_VISIBLE: list[FieldExtension] = guarded(Needs(*CASE_ROLES), MaySeeRecord())
 
 
 def _family(root: strawberry.Parent[AuditedAppointment]) -> strawberry.ID | None:

@@ -44,16 +44,17 @@ def _client(info: Info) -> str:
     return f"address:{client.host}" if client else "address:unknown"
 
 
-def _matches(session: Session, code_hash: str, birth_date: dt.date) -> str | None:
-    """The family whose code this is and who has a member born that day, or None."""
+def _matches(session: Session, code_hash: str, birth_date: dt.date) -> tuple[str | None, bool]:
+    """The family whose code this is (None: no family), and whether a member of it was born
+    that day."""
     record = records.by_code_hash(session, code_hash)
     # The same reads whether the code is known or not, so timing tells little more than the
     # answer does (not constant-time: a lookup is a few database reads either way).
     view = projection.family(session, record.family_unit_id if record else "")
     if view is None or record is None:
-        return None
+        return None, False
     born = {member.get("birth_date") for member in view.members}
-    return view.id if birth_date.isoformat() in born else None
+    return view.id, birth_date.isoformat() in born
 
 
 def registrant_status(
@@ -65,21 +66,21 @@ def registrant_status(
         raise ValueError(TOO_MANY)
     notice = dt.timedelta(hours=gateway_.settings.min_notice_hours)
     with Session(engine(info)) as session:
-        family_unit_id = _matches(session, code_hash, birth_date)
+        family_unit_id, born = _matches(session, code_hash, birth_date)
         status = (
             positions.status_of(
                 session, family_unit_id, now=gateway_.clock.now(), min_notice=notice
             )
-            if family_unit_id
+            if family_unit_id and born
             else None
         )
-    if family_unit_id and status:
+    if family_unit_id and (status or not born):  # a wrong birth date is a refused lookup
         audit.record(
             engine(info),
             principal(info) or ANONYMOUS,
             [family_unit_id],
             operation="registrantStatus",
-            outcome=audit.READ,
+            outcome=audit.READ if born else audit.REFUSED,
             now=gateway_.clock.now(),
         )
     return _answer(status or NO_MATCH, language.strip().lower())

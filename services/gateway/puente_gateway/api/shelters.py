@@ -18,7 +18,14 @@ from strawberry.types import Info
 
 from puente_gateway import sheltering
 from puente_gateway.access import Principal
-from puente_gateway.api.permissions import NOT_AUTHORISED, audit_read, engine, principal, refuse
+from puente_gateway.api.permissions import (
+    NOT_AUTHORISED,
+    audit_read,
+    decide,
+    engine,
+    principal,
+    refuse,
+)
 from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.tables import ShelterArrival, ShelterRow
@@ -141,8 +148,8 @@ async def confirm_shelter_arrival(info: Info, family_unit_id: strawberry.ID) -> 
         raise refuse(f"{NOT_AUTHORISED}: your organisation runs no shelter")
     with Session(engine(info)) as session:
         shelter_id = sheltering.assigned_shelter(session, family_unit_id)
-    if shelter_id != caller.shelter_id:
-        raise refuse(f"{NOT_AUTHORISED}: family {family_unit_id} is not expected at your shelter")
+    refused = f"{NOT_AUTHORISED}: family {family_unit_id} is not expected at your shelter"
+    decide(info, family_unit_id, None if shelter_id == caller.shelter_id else refused)
     command = commands.ConfirmShelterArrival(
         family_unit_id=family_unit_id, shelter_id=caller.shelter_id
     )

@@ -1,6 +1,7 @@
 """Processing times per site: check-in to end of processing to release, per family and as
 average, median and maximum, against the site's target (timing.py), and the families over it.
-Ids and times only: for analysts, every site; for port officers, the sites they work at."""
+Ids and times only: for analysts, every site's aggregates (no family named); for port
+officers, the sites they work at, family by family."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from strawberry.types import Info
 
 from puente_gateway import ports, timing
 from puente_gateway.access import Principal, works_at
-from puente_gateway.api.permissions import engine, gateway, principal
+from puente_gateway.api.permissions import NOT_AUTHORISED, engine, gateway, principal, refuse
 from puente_gateway.api.ports import require_site
 from puente_gateway.roles import Role
 from puente_gateway.tables import PortVisit
@@ -43,6 +44,21 @@ class FamilyProcessingTime:
     overdue_reported: bool = strawberry.field(description="Processing reported it overdue.")
 
 
+AGGREGATES_ONLY = f"{NOT_AUTHORISED}: per family only for a port officer at the site"
+
+
+def _overdue(root: strawberry.Parent[ProcessingTimes]) -> list[FamilyProcessingTime]:
+    if not root.named:
+        raise refuse(AGGREGATES_ONLY)
+    return root.over
+
+
+def _per_family(root: strawberry.Parent[ProcessingTimes]) -> list[FamilyProcessingTime]:
+    if not root.named:
+        raise refuse(AGGREGATES_ONLY)
+    return root.every
+
+
 @strawberry.type
 class ProcessingTimes:
     site: str
@@ -58,8 +74,17 @@ class ProcessingTimes:
     check_in_to_processed: Durations
     processed_to_released: Durations
     check_in_to_released: Durations
-    overdue: list[FamilyProcessingTime]
-    per_family: list[FamilyProcessingTime]
+    named: strawberry.Private[bool]
+    over: strawberry.Private[list[FamilyProcessingTime]]
+    every: strawberry.Private[list[FamilyProcessingTime]]
+    overdue: list[FamilyProcessingTime] = strawberry.field(
+        resolver=_overdue,
+        description="The families over the target: for a port officer at the site (an analyst "
+        "sees aggregates only).",
+    )
+    per_family: list[FamilyProcessingTime] = strawberry.field(
+        resolver=_per_family, description="Each family: for a port officer at the site."
+    )
 
 
 def _durations(values: Sequence[float | None]) -> Durations:
@@ -86,7 +111,9 @@ def _family_time(times: timing.FamilyTimes) -> FamilyProcessingTime:
     )
 
 
-def _site_times(site: str, visits: Sequence[PortVisit], now: dt.datetime) -> ProcessingTimes:
+def _site_times(
+    site: str, visits: Sequence[PortVisit], now: dt.datetime, *, named: bool
+) -> ProcessingTimes:
     reported = [v.overdue_target_hours for v in visits if v.overdue_target_hours is not None]
     target, from_processing = timing.target_hours(site, reported)
     every = [
@@ -114,8 +141,9 @@ def _site_times(site: str, visits: Sequence[PortVisit], now: dt.datetime) -> Pro
         check_in_to_processed=_durations([t.processing if t.processed_at else None for t in every]),
         processed_to_released=_durations([t.release for t in every]),
         check_in_to_released=_durations([t.total for t in every]),
-        overdue=[_family_time(t) for t in over],
-        per_family=[_family_time(t) for t in every],
+        named=named,
+        over=[_family_time(t) for t in over],
+        every=[_family_time(t) for t in every],
     )
 
 
@@ -139,4 +167,4 @@ def processing_times(info: Info, site: str | None = None) -> list[ProcessingTime
         by_site.setdefault(visit.site or "", []).append(visit)
     now = gateway(info).clock.now()
     chosen = sorted(name for name in by_site if _sees(caller, name))
-    return [_site_times(name, by_site[name], now) for name in chosen]
+    return [_site_times(name, by_site[name], now, named=works_at(caller, name)) for name in chosen]

@@ -1,8 +1,8 @@
 """Transport: bookings by route and day for the transport operator (what the journey needs:
 size, pick-up, documents; never a name or legal history), a family's itinerary, and the
-field's reports: departure, delay, missed pick-up (transport operator), check-in at the port
-(port officer, at the sites its token names). A report the gateway can tell is wrong is
-refused before anything is sent.
+field's reports: departure, delay, missed pick-up (transport operator, on the routes its token
+names), check-in at the port (port officer, at the sites its token names). A report the
+gateway can tell is wrong is refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from sqlmodel import Session
 from strawberry.types import Info
 
 from puente_gateway import ports, travel
+from puente_gateway.access import route_refusal
 from puente_gateway.api.families import require_follow
-from puente_gateway.api.permissions import engine
+from puente_gateway.api.permissions import audit_read, decide, engine, principal, refuse
 from puente_gateway.api.ports import Release, release_of, require_family_site, require_site
 from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
@@ -87,9 +88,20 @@ def booking_of(row: BookingRow) -> Booking:
 
 
 def bookings(info: Info, date: dt.date, route: str | None = None) -> list[Booking]:
-    """Every booking whose vehicle leaves on `date` (UTC), on `route` or on every route."""
+    """Every booking whose vehicle leaves on `date` (UTC), on `route` or on every route the
+    caller's token names (no other), audited."""
+    caller = principal(info)
+    assert caller is not None
+    if route is not None:
+        refused = route_refusal(caller, route)
+        if refused:
+            audit_read(info, caller, [None], allowed=False)
+            raise refuse(refused)
+    routes = [route] if route is not None else sorted(caller.routes)
     with Session(engine(info)) as session:
-        return [booking_of(row) for row in travel.bookings_on(session, date, route)]
+        rows = travel.bookings_on(session, date, routes)
+    audit_read(info, caller, [row.family_unit_id for row in rows], allowed=True)
+    return [booking_of(row) for row in rows]
 
 
 @strawberry.type
@@ -156,10 +168,15 @@ def _arrived(row: BookingRow | None) -> dt.datetime | None:
 
 
 def _booking(info: Info, booking_id: str) -> BookingRow:
+    """A booking on a route the transport operator serves (anything else is refused, naming
+    the route, and audited)."""
+    caller = principal(info)
+    assert caller is not None
     with Session(engine(info)) as session:
         row = travel.booking(session, booking_id)
     if row is None:
         raise ValueError(f"bookingId: unknown booking '{booking_id}'")
+    decide(info, row.family_unit_id, route_refusal(caller, row.route_id))
     return row
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from puente_schemas import commands, common
 
-from puente_gateway.api.permissions import MaySeeLegalHistory
+from puente_gateway.api.permissions import MaySeeLegalHistory, guarded
 from puente_gateway.live import Outcome
 
 __all__ = [
@@ -191,23 +191,24 @@ class Member:
     language: str
     needs_interpreter: bool
     legal: strawberry.Private[dict[str, Any]]
+    family_unit_id: strawberry.Private[str]
     a_number: str | None = strawberry.field(
-        resolver=_a_number, permission_classes=[MaySeeLegalHistory]
+        resolver=_a_number, extensions=guarded(MaySeeLegalHistory(), reads=False)
     )
     mpp_enrollment_date: dt.date | None = strawberry.field(
-        resolver=_mpp_enrollment_date, permission_classes=[MaySeeLegalHistory]
+        resolver=_mpp_enrollment_date, extensions=guarded(MaySeeLegalHistory(), reads=False)
     )
     case_category: CaseCategory | None = strawberry.field(
-        resolver=_case_category, permission_classes=[MaySeeLegalHistory]
+        resolver=_case_category, extensions=guarded(MaySeeLegalHistory(), reads=False)
     )
     legal_action: str | None = strawberry.field(
         resolver=_legal_action,
-        permission_classes=[MaySeeLegalHistory],
+        extensions=guarded(MaySeeLegalHistory(), reads=False),
         description="The legal action the case category needs (DOMAIN.md), when recorded.",
     )
 
 
-def member(data: dict[str, Any]) -> Member:
+def member(data: dict[str, Any], family_unit_id: str) -> Member:
     return Member(
         member_id=strawberry.ID(data["member_id"]),
         given_name=data["given_name"],
@@ -217,4 +218,5 @@ def member(data: dict[str, Any]) -> Member:
         language=data["language"],
         needs_interpreter=data.get("needs_interpreter", False),
         legal=data,
+        family_unit_id=family_unit_id,
     )
