@@ -255,4 +255,8 @@ async def test_showing_a_record_in_the_feed_is_audited(harness: Harness) -> None
     assert event["data"]["members"][0]["given_name"] == "Ana"
     with Session(harness.gateway.service.engine) as session:
         audit = session.exec(select(AuditRow).where(AuditRow.family_unit_id == fid)).all()
-    assert [(row.operation, row.outcome) for row in audit] == [("familyEvents.data", "read")]
+    # The family's events reached the caller (access.py), and its record was shown (redaction.py).
+    assert [(row.operation, row.outcome) for row in audit] == [
+        ("familyEvents", "read"),
+        ("familyEvents.data", "read"),
+    ]
