@@ -117,7 +117,14 @@ async def test_a_refused_command_comes_back_with_the_field_in_the_callers_spelli
         "addFamilyMember": {
             "status": "REJECTED",
             "outcome": "command-rejected",
-            "errors": [{"field": "member.aNumber", "message": "is already registered"}],
+            # Not "is already registered": that would confirm whoever holds the A-number.
+            "errors": [
+                {
+                    "field": "member.aNumber",
+                    "message": "cannot be registered with this A-number: check it, or ask "
+                    "Puente operations",
+                }
+            ],
         }
     }
 

@@ -159,6 +159,10 @@ NOT_CONFIRMED = "cannot be registered with this A-number: check it, or ask Puent
 def _unconfirmed(info: Info, errors: list[FieldError], existing: str | None) -> list[FieldError]:
     if existing is None or _may_see(info, existing):
         return errors
+    return _never_confirmed(errors)
+
+
+def _never_confirmed(errors: list[FieldError]) -> list[FieldError]:
     return [
         FieldError(field=e.field, message=NOT_CONFIRMED) if e.message == ALREADY_REGISTERED else e
         for e in errors
@@ -293,6 +297,8 @@ async def add_family_member(
     require_record(info, family_unit_id)
     command = commands.AddFamilyMember(family_unit_id=family_unit_id, member=member_input(member))
     answer, _ = await send(info, command, accepted=frozenset({"registration-updated"}))
+    # Registration does not say which family holds the A-number: whoever it is, not confirmed.
+    answer.errors = _never_confirmed(answer.errors)
     return answer
 
 
