@@ -87,7 +87,7 @@ def test_a_family_timeline_grows_live_as_its_journey_moves(console: Console, pag
 def test_an_unknown_family_shows_not_found(console: Console, page: Page) -> None:
     console.sign_in(page, console.admin_token, "#/family/00000000-0000-0000-0000-000000000000")
 
-    expect(page.get_by_role("alert")).to_have_text("Family not found.")
+    expect(page.get_by_role("alert")).to_have_text("Family not found, or not one you follow.")
 
 
 def test_a_revoked_token_returns_to_sign_in_and_leaves_nothing_on_screen(
@@ -139,4 +139,4 @@ def test_the_console_is_usable_with_the_keyboard_alone(console: Console, page: P
     expect(page.get_by_label("Family id")).to_be_focused()
     page.keyboard.type("no-such-family")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_have_text("Family not found.")
+    expect(page.get_by_role("alert")).to_have_text("Family not found, or not one you follow.")

@@ -73,7 +73,8 @@ export function render(root, context, [familyId]) {
   async function refresh() {
     const result = await context.ask(FAMILY, { id: familyId });
     if (stopped) return;
-    if (result.data?.familyUnit === null) {
+    // The API answers an unknown family and one the caller may not follow alike (access.py).
+    if (result.data?.familyUnit === null || /is not visible to you/.test(problem(result) ?? "")) {
       header.replaceChildren(h("p", { class: "error", role: "alert" }, t("notFound")));
       return;
     }
