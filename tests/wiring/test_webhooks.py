@@ -4,6 +4,7 @@ notifications service runs on a fake clock."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from puente_notifications import create_app
+from puente_notifications.webhook_delivery import Deliverer
 from puente_notifications.webhook_tables import WebhookDeliveryRow
 from puente_notifications.webhooks import resolve
 from puente_runtime import EmbeddedBus, FakeClock, Service, Settings
@@ -334,3 +336,26 @@ async def test_an_address_is_checked_again_when_sent(tmp_path):
     finally:
         await service.stop()
     assert attempt["response_status"] is None and "private" in attempt["error"]
+
+
+async def test_the_deliverer_stops_when_stopped_just_as_it_is_woken(tmp_path):
+    # A notice queued for webhooks wakes the deliverer; the service stopping at that moment
+    # must still end it (Python 3.11's wait_for swallowed that cancellation, so stop hung).
+    notifications = Notifications(tmp_path, FakeClock(NOW))
+    await notifications.start()
+    try:
+        assert notifications.service is not None
+        deliverer = Deliverer(
+            service=notifications.service,
+            sealer=notifications.sealer,
+            allow_private=False,
+            resolver=resolve,
+        )
+        task = asyncio.create_task(deliverer.run())
+        await asyncio.sleep(0.05)  # let it find nothing due and wait to be woken
+        deliverer.wake()
+        task.cancel()
+        done, _ = await asyncio.wait([task], timeout=2)
+        assert done and task.cancelled(), "the deliverer kept running after being cancelled"
+    finally:
+        await notifications.stop()

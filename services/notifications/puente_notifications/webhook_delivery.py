@@ -16,7 +16,6 @@ it against its own clock (within 5 minutes), whatever speed the platform's clock
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 
 import httpx
 from puente_runtime import Clock, Service
+from puente_runtime.bus import wait_for_wakeup
 from puente_runtime.outbox import Contract, envelope_for, stage
 from puente_runtime.sealing import Sealer
 from puente_schemas.events import NoticeIssued, WebhookDeliveryAttempted, WebhookEndpointDisabled
@@ -94,8 +94,7 @@ class Deliverer:
                     log.exception("webhook deliveries failed; trying again")
                     sent = 0
                 if not sent:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wakeup.wait(), IDLE_SECONDS)
+                    await wait_for_wakeup(self._wakeup, IDLE_SECONDS)
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """One round: claim what is due, send it, record what became of it."""
