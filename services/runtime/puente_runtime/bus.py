@@ -48,9 +48,14 @@ class Bus(Protocol):
 
 
 class EmbeddedBus:
-    """A durable log in one SQLite file; each group reads it in order from its own offset."""
+    """A durable log in one SQLite file; each group reads it in order from its own offsets.
 
-    def __init__(self, path: Path, *, poll_seconds: float = 0.2) -> None:
+    A read costs the same at any length of history: each group keeps its offset per topic
+    in memory and reads from there by the (topic, offset) index. An idle group costs
+    nothing: it sleeps until a publish wakes it (or `poll_seconds`, for writers elsewhere).
+    """
+
+    def __init__(self, path: Path, *, poll_seconds: float = 1.0, batch_size: int = 500) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -58,26 +63,34 @@ class EmbeddedBus:
             "CREATE TABLE IF NOT EXISTS log (offset INTEGER PRIMARY KEY AUTOINCREMENT,"
             " topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL, value BLOB NOT NULL)"
         )
+        self._db.execute("CREATE INDEX IF NOT EXISTS log_topic_offset ON log (topic, offset)")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS offsets (grp TEXT, topic TEXT, committed INTEGER,"
             " PRIMARY KEY (grp, topic))"
         )
         self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
         self._subscriptions: list[tuple[tuple[str, ...], str, Handler]] = []
         self._wakeups: list[asyncio.Event] = []
         self._tasks: list[asyncio.Task[None]] = []
 
     async def publish(self, message: Message) -> None:
-        self._db.execute(
-            "INSERT INTO log (topic, key, headers, value) VALUES (?, ?, ?, ?)",
-            (message.topic, message.key, json.dumps(message.headers), message.value),
-        )
-        for wakeup in self._wakeups:
-            wakeup.set()
+        await self.publish_batch([message])
 
     async def publish_batch(self, messages: Sequence[Message]) -> None:
-        for message in messages:
-            await self.publish(message)
+        """Append in order, in one transaction."""
+        rows = [(m.topic, m.key, json.dumps(m.headers), m.value) for m in messages]
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany(
+                "INSERT INTO log (topic, key, headers, value) VALUES (?, ?, ?, ?)", rows
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        for wakeup in self._wakeups:
+            wakeup.set()
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None:
         self._subscriptions.append((tuple(topics), group, handler))
@@ -103,19 +116,35 @@ class EmbeddedBus:
         )
         return [_message(row) for row in rows]
 
+    def _committed(self, group: str, topics: tuple[str, ...]) -> dict[str, int]:
+        rows = self._db.execute("SELECT topic, committed FROM offsets WHERE grp = ?", (group,))
+        return {topic: 0 for topic in topics} | {t: c for t, c in rows if t in topics}
+
+    def _next(self, offsets: dict[str, int]) -> list[Message]:
+        """The oldest messages past the group's offsets, across its topics in log order."""
+        each = " UNION ALL ".join(
+            "SELECT * FROM (SELECT topic, key, headers, value, offset FROM log"
+            " WHERE topic = ? AND offset > ? ORDER BY offset LIMIT ?)"
+            for _ in offsets
+        )
+        values = [v for topic, offset in offsets.items() for v in (topic, offset, self._batch_size)]
+        query = f"SELECT * FROM ({each}) ORDER BY offset LIMIT ?"
+        return [_message(row) for row in self._db.execute(query, (*values, self._batch_size))]
+
+    def _commit(self, group: str, topic: str, offset: int) -> None:
+        self._db.execute(
+            "INSERT INTO offsets VALUES (?, ?, ?) ON CONFLICT (grp, topic)"
+            " DO UPDATE SET committed = excluded.committed",
+            (group, topic, offset),
+        )
+
     async def _consume(
         self, topics: tuple[str, ...], group: str, handler: Handler, wakeup: asyncio.Event
     ) -> None:
-        marks = ",".join("?" * len(topics))
-        query = (
-            "SELECT l.topic, l.key, l.headers, l.value, l.offset FROM log l"
-            " LEFT JOIN offsets o ON o.grp = ? AND o.topic = l.topic"
-            f" WHERE l.topic IN ({marks}) AND l.offset > COALESCE(o.committed, 0)"
-            " ORDER BY l.offset LIMIT 100"
-        )
+        offsets = self._committed(group, topics)
         while True:
             wakeup.clear()
-            batch = [_message(row) for row in self._db.execute(query, (group, *topics))]
+            batch = self._next(offsets)
             for message in batch:
                 try:
                     await handler(message)
@@ -123,11 +152,8 @@ class EmbeddedBus:
                     log.exception("handler failed; message %s will be redelivered", message.offset)
                     await asyncio.sleep(REDELIVERY_PAUSE_SECONDS)
                     break
-                self._db.execute(
-                    "INSERT INTO offsets VALUES (?, ?, ?) ON CONFLICT (grp, topic)"
-                    " DO UPDATE SET committed = excluded.committed",
-                    (group, message.topic, message.offset),
-                )
+                self._commit(group, message.topic, message.offset)
+                offsets[message.topic] = message.offset
             else:
                 if not batch:
                     await wait_for_wakeup(wakeup, self._poll_seconds)
