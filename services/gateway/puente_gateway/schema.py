@@ -28,6 +28,7 @@ from puente_gateway.api import (
     ports,
     queue,
     registrant,
+    texts,
     timings,
     travel,
     webhooks,
@@ -128,6 +129,9 @@ class Query:
     )
     partner_directory: list[partners.Partner] = strawberry.field(
         resolver=partners.partner_directory, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
+    translation_coverage: list[texts.LanguageCoverage] = strawberry.field(
+        resolver=texts.translation_coverage, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
     )
 
 
