@@ -11,11 +11,11 @@ from puente_gateway.ordering import Place, Site, estimate_day, key
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.roles import ISSUABLE
 from puente_gateway.standing import Standing, Status, message
-from puente_gateway.templates import FALLBACK, TEMPLATES
 from puente_schemas import common
 
 T0 = dt.datetime(2021, 2, 19, 8, tzinfo=dt.UTC)
 MONDAY = dt.date(2021, 2, 22)
+WRITTEN = ("spa", "eng", "por", "fra", "hat")  # the languages registrants are told in
 WEEKDAYS = Site(capacity_per_day=10, open_weekdays=frozenset(range(5)), open=True)
 
 
@@ -76,19 +76,26 @@ def test_a_limit_counts_attempts_per_key_in_a_sliding_window() -> None:
     assert later is True
 
 
-def test_every_language_has_every_text_and_the_fallback_says_an_interpreter_helps() -> None:
-    for language, texts in TEMPLATES.items():
-        assert texts.keys() == TEMPLATES[FALLBACK].keys(), language
+def test_every_standing_is_told_in_each_language_with_registrant_texts() -> None:
+    for standing in Standing:
+        status = Status(standing=standing, place=4, site_name="Nogales", estimated_date=MONDAY)
+        for language in WRITTEN:
+            used, text = message(status, language)
+            assert used == language and "{" not in text, (standing, language)
+
+
+def test_a_language_without_text_gets_spanish_and_the_offer_of_an_interpreter() -> None:
     status = Status(standing=Standing.WAITING, place=4, site_name="Nogales", estimated_date=MONDAY)
 
     used, text = message(status, "kek")
 
     assert used == "spa"
-    assert text.startswith("Su familia tiene el lugar 4 en la fila de Nogales.")
-    assert text.endswith(TEMPLATES["spa"]["interpreter"])
-    assert {language: message(status, language)[0] for language in TEMPLATES} == {
-        language: language for language in TEMPLATES
-    }
+    assert text == (
+        "Su familia tiene el lugar 4 en la fila de Nogales. Fecha estimada: 2021-02-22. "
+        "Es una estimación y puede cambiar.\nEste mensaje no está disponible en su idioma. "
+        "Un intérprete puede ayudarle: llame a la línea de ayuda y pida uno."
+    )
+    assert message(status, "spa") == ("spa", text.split("\n")[0])
 
 
 def test_graphql_enums_spell_the_contracts() -> None:

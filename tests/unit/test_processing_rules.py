@@ -311,11 +311,12 @@ def test_work_authorization_information_in_the_family_language(language):
 
 def test_a_language_without_a_text_gets_spanish_and_an_interpreter():
     notice = release_notice.after_release("quc", "Dallas Immigration Court")
-    assert notice.language == "spa"
-    assert notice.text.startswith(
-        release_notice.TEXTS["spa"].format(court="Dallas Immigration Court")
+    spanish = release_notice.after_release("spa", "Dallas Immigration Court")
+    assert notice.language == spanish.language == "spa"
+    assert notice.text == spanish.text + (
+        "\nUn intérprete le explicará esta información en K'iche'."
     )
-    assert notice.text.endswith("en k'iche'.")
+    assert release_notice.after_release("arb", "c").text.endswith("en árabe.")
     assert release_notice.after_release("xyz", "c").text.endswith("en xyz.")
 
 

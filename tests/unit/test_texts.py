@@ -27,3 +27,29 @@ def test_coverage_lists_per_language_what_is_missing():
     assert report["eng"].missing == () and report["spa"].missing == ()
     assert report["eng"].total == report["spa"].translated > 10
     assert report["mam"].served_in == "spa" and len(report["mam"].missing) == report["mam"].total
+
+
+def test_a_reader_whose_language_has_no_text_is_offered_an_interpreter_in_spanish():
+    kiche = puente_texts.text("registrant.registered", ["quc", "spa"])
+    arabic = puente_texts.text("registrant.registered", ["arb"])
+    reads_spanish = puente_texts.text("registrant.registered", ["arb", "spa"])
+    english = puente_texts.text("registrant.registered", ["arb", "eng"])
+    assert (kiche.language, kiche.interpreter_for) == ("spa", "quc")
+    assert (reads_spanish.language, reads_spanish.interpreter_for) == ("spa", None)
+    assert arabic.offering("notice.interpreter-offer") == (
+        "Su familia está registrada. Pronto recibirá su lugar en la fila.\n"
+        "Este aviso está en español; hay un intérprete de árabe disponible si lo solicitan."
+    )
+    assert (english.language, english.offering("notice.interpreter-offer")) == (
+        "eng",
+        "Your family is registered. It will be given its place in line soon.",
+    )
+
+
+def test_a_catalogue_that_lacks_a_message_falls_back_for_it_and_shows_it_missing():
+    french = puente_texts.text("notice.released.title", ["fra"])
+    assert (french.language, french.interpreter_for) == ("spa", "fra")
+    assert puente_texts.text("registrant.registered", ["fra"]).language == "fra"
+    report = {entry.language: entry for entry in puente_texts.coverage()}
+    assert "notice.released.title" in report["fra"].missing
+    assert "registrant.registered" not in report["fra"].missing

@@ -291,7 +291,7 @@ async def test_a_sponsor_address_sends_the_case_to_the_court_nearest_the_sponsor
     assert released["court"] == "Houston Immigration Court" and released["shelter_id"] is None
     assert released["onward_travel"] == ["1 seats from San Ysidro to Houston", "interpreter: mam"]
     assert released["language"] == "spa" and released["after_release"].endswith(
-        "Un intérprete le explicará esta información en mam."
+        "Un intérprete le explicará esta información en Mam."
     )
     moved = await p.next("court-assigned", family, count=2)
     assert moved["destination"] == "1200 Main St, Houston, TX"

@@ -1,5 +1,7 @@
 """Where a family stands, from what the read model knows, and how to tell the registrant:
-pure functions shared by queuePosition and registrantStatus."""
+pure functions shared by queuePosition and registrantStatus. The words are messages of the
+catalogues (`puente_texts`, ids `registrant.*`); dates are written YYYY-MM-DD in every
+language, so no month name needs translating."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from puente_gateway.templates import FALLBACK, TEMPLATES
+import puente_texts
 
 __all__ = ["Standing", "Status", "message", "standing"]
 
@@ -59,19 +61,17 @@ class Status:
 
 
 def message(status: Status, language: str) -> tuple[str, str]:
-    """(the language used, the text): the requested one if there is a template for it, else
-    Spanish with a line saying an interpreter can help."""
-    used = language if language in TEMPLATES else FALLBACK
-    texts = TEMPLATES[used]
+    """(the language used, the text): the requested one if its catalogue has the text, else
+    Spanish with a line saying an interpreter can help (the catalogues' fallback chain)."""
     name = status.standing.value
     if status.standing is Standing.WAITING and status.estimated_date is None:
         name = "waiting_no_estimate"
     day = status.appointment_at.date() if status.appointment_at else status.estimated_date
-    text = texts[name].format(
+    text = puente_texts.text(
+        "registrant." + name.replace("_", "-"),
+        [language],
         place=status.place,
         site=status.site_name or status.site,
         date=day.isoformat() if day else "",
     )
-    if used != language:
-        text = f"{text}\n{texts['interpreter']}"
-    return used, text
+    return text.language, text.offering("registrant.interpreter-offer")

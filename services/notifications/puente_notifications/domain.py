@@ -81,16 +81,16 @@ class Written:
 
 
 def written(notice: Notice, languages: tuple[str, ...] | None = None) -> Written:
-    """The notice in the first language of the reader's chain that has it; a reader of an
-    Indigenous language without a catalogue is offered an interpreter."""
+    """The notice in the first language of the reader's chain that has it; a reader whose
+    language has no text (an Indigenous one, by rule) is offered an interpreter."""
     preferred = notice.recipient.languages if languages is None else languages
     language, interpreter_for = puente_texts.choose(notice.text.message_id, preferred)
-    text = notice.text(language)
-    if interpreter_for is not None:
-        name = puente_texts.INDIGENOUS[interpreter_for]
-        offer = puente_texts.render("notice.interpreter-offer", language, language=name)
-        text = f"{text}\n{offer}"
-    return Written(language=language, title=notice.title(language), text=text)
+    text = puente_texts.Text(language, notice.text(language), interpreter_for)
+    return Written(
+        language=language,
+        title=notice.title(language),
+        text=text.offering("notice.interpreter-offer"),
+    )
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:

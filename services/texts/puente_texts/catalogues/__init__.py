@@ -30,6 +30,22 @@ INDIGENOUS: dict[str, str] = {
     "mix": "Mixteco",
     "miq": "Miskito",
     "cab": "Garífuna",
+    "knj": "akateko",
+    "cac": "chuj",
+}
+# Other languages of the caseload, named in Spanish: the offer of an interpreter is only ever
+# made in Spanish (it comes with a Spanish text).
+SPANISH_NAMES: dict[str, str] = {
+    "eng": "inglés",
+    "por": "portugués",
+    "fra": "francés",
+    "hat": "criollo haitiano",
+    "arb": "árabe",
+    "rus": "ruso",
+    "tur": "turco",
+    "ben": "bengalí",
+    "hin": "hindi",
+    "cmn": "chino mandarín",
 }
 
 
@@ -41,6 +57,14 @@ class Text:
     language: str
     string: str
     interpreter_for: str | None = None
+
+    def offering(self, offer_id: str) -> str:
+        """The words, and when the reader's own language had none, the offer of an
+        interpreter in it: message `offer_id` (its `{language}` the language's name)."""
+        if self.interpreter_for is None:
+            return self.string
+        offer = render(offer_id, self.language, language=language_name(self.interpreter_for))
+        return f"{self.string}\n{offer}"
 
 
 @dataclass(frozen=True)
@@ -90,16 +114,28 @@ def render(message_id: str, language: str, /, **params: object) -> str:
     return template.format(**params)
 
 
+def language_name(language: str) -> str:
+    """A language's name in Spanish (its code when it has none here)."""
+    return INDIGENOUS.get(language) or SPANISH_NAMES.get(language) or language
+
+
 def choose(message_id: str, preferred: Sequence[str]) -> tuple[str, str | None]:
-    """The first language of the chain that has the message, and the Indigenous language an
-    interpreter is offered in when Spanish answers for it."""
-    skipped_indigenous = None
-    for language in chain(preferred):
+    """The first language of the chain that has the message, and, when Spanish answers, the
+    language an interpreter is offered in (`interpreter_for`)."""
+    order = chain(preferred)
+    for index, language in enumerate(order):
         if _translation(language, message_id) is not None:
-            return language, skipped_indigenous if language == "spa" else None
-        if language in INDIGENOUS and skipped_indigenous is None:
-            skipped_indigenous = language
+            offered = interpreter_for(order[:index], preferred) if language == "spa" else None
+            return language, offered
     raise KeyError(f"no message {message_id!r} in any catalogue")
+
+
+def interpreter_for(skipped: Sequence[str], preferred: Sequence[str]) -> str | None:
+    """Who is offered an interpreter with a Spanish text: a reader of an Indigenous language,
+    always; a reader of another language that had no text, unless they read Spanish too."""
+    indigenous = [language for language in skipped if language in INDIGENOUS]
+    others = [language for language in skipped if language and "spa" not in preferred]
+    return next(iter(indigenous + others), None)
 
 
 def text(message_id: str, preferred: Sequence[str], /, **params: object) -> Text:
