@@ -91,3 +91,16 @@ def test_a_notice_escalates_from_12_hours_before_its_policy_and_is_at_risk_from_
     assert deadlines.escalates(effective_at.replace(tzinfo=None), effective_at - 3 * hour)
     shorter = domain.Deadlines(escalate=6 * hour)
     assert not shorter.escalates(effective_at, effective_at - 7 * hour)
+
+
+def test_a_disabled_webhook_is_told_with_its_reason_in_the_organisations_language():
+    gone = domain.written(
+        domain.webhook_disabled(organisation("eng"), "e-1", "hooks.example", True)
+    )
+    failing = domain.written(domain.webhook_disabled(organisation("kek"), "e-1", "h", False))
+    assert gone.title == "Webhook endpoint disabled"
+    assert gone.text.startswith(
+        "Your webhook endpoint e-1 at hooks.example was disabled because it answered 410 Gone."
+    )
+    assert failing.language == "spa" and "fallaron durante 5 días" in failing.text
+    assert failing.text.endswith("hay un intérprete de Q'eqchi' disponible si lo solicitan.")

@@ -9,10 +9,13 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from email import message_from_bytes
+from email import policy as email_policy
 from pathlib import Path
 
 import pytest
 from puente_notifications import create_app
+from puente_notifications.tables import NoticeRow, OrganisationRow
 from puente_notifications.webhook_delivery import Deliverer
 from puente_notifications.webhook_tables import WebhookDeliveryRow
 from puente_notifications.webhooks import resolve
@@ -27,7 +30,8 @@ from puente_schemas.commands import (
     ReplayWebhookDeliveries,
     RotateWebhookSecret,
 )
-from puente_schemas.events import Event, NoticeIssued
+from puente_schemas.common import Contact, PartnerKind
+from puente_schemas.events import Event, NoticeIssued, OrganisationRegistered
 from puente_schemas.topics import NOTIFICATIONS_EVENTS
 from sqlmodel import Session, select
 
@@ -318,6 +322,68 @@ async def test_failing_for_five_days_disables_the_endpoint(notifications):
     assert "5 days" in disabled["reason"]
     told = [n for n in notifications.published("notice-issued") if n["kind"] == "webhook-disabled"]
     assert len(told) == 1 and len(receiver.received) == 9
+
+
+async def test_a_disabled_endpoint_is_told_in_the_inbox_and_by_mail_in_its_language(
+    notifications,
+):
+    """On the fake clock: a failure, five days, a second failure; the organisation (which
+    reads Spanish) finds the notice in its inbox and its contact gets it by e-mail."""
+    await notifications.send(
+        OrganisationRegistered(
+            organisation_id=ORG,
+            name="Casa Alitas",
+            kind=PartnerKind.SHELTER,
+            languages=["spa"],
+            contacts=[Contact(name="Rosa", email="rosa@casa.example.org")],
+        )
+    )
+    assert notifications.service is not None
+    engine = notifications.service.engine
+
+    def known() -> bool:
+        with Session(engine) as session:
+            return session.get(OrganisationRow, ORG) is not None
+
+    await eventually(known)
+    secret = new_webhook_secret()
+    with running(Receiver(secrets=[secret], script=lambda _id, _n: (500, {}))) as receiver:
+        endpoint_id = await notifications.endpoint(receiver.url, secret)
+        await notifications.notice()
+        await eventually(lambda: len(notifications.attempts()) == 1)
+        notifications.clock.current = NOW + dt.timedelta(days=5)
+        await eventually(lambda: notifications.published("webhook-endpoint-disabled"))
+
+    def told(channel: str) -> list[dict]:
+        delivered = notifications.published("notice-delivered")
+        return [d for d in delivered if d["kind"] == "webhook-disabled" and d["channel"] == channel]
+
+    await eventually(lambda: told("email"))
+    (issued,) = [
+        n
+        for n in notifications.published("notice-issued")
+        if n["organisation_id"] == ORG and n["kind"] == "webhook-disabled"
+    ]
+    assert (issued["language"], issued["title"]) == ("spa", "Webhook desactivado")
+    assert issued["text"] == (
+        f"Su punto de conexión de webhook {endpoint_id} en 127.0.0.1 fue desactivado porque "
+        "todas las entregas fallaron durante 5 días. Ya no se le envía nada: cree un punto de "
+        "conexión nuevo para volver a recibir los avisos por webhook."
+    )
+    assert [(d["notice_id"], d["organisation_id"]) for d in told("inbox")] == [
+        (issued["notice_id"], ORG)
+    ]
+    with Session(engine) as session:
+        (row,) = session.exec(select(NoticeRow).where(NoticeRow.kind == "webhook-disabled"))
+    assert (row.id, row.organisation_id, row.text) == (issued["notice_id"], ORG, issued["text"])
+    (mailed,) = (notifications.tmp / "mail").glob("*.eml")
+    email = message_from_bytes(mailed.read_bytes(), policy=email_policy.default)
+    assert (email["To"], email["Subject"]) == (
+        "rosa@casa.example.org",
+        "[Puente] Webhook desactivado",
+    )
+    assert email.get_content().startswith(issued["text"])
+    assert receiver.url not in email.get_content()
 
 
 async def test_an_address_is_checked_again_when_sent(tmp_path):

@@ -140,6 +140,16 @@ def attorney_access(recipient: Recipient, granted: bool, reason: str) -> Notice:
     return Notice(recipient, "attorney-access", Piece("notice.attorney-access.title"), text)
 
 
+def webhook_disabled(recipient: Recipient, endpoint_id: str, host: str, gone: bool) -> Notice:
+    """The organisation's endpoint gets nothing more: it answered 410 Gone, or failed for days.
+    Named by its id and host, not its URL (a URL may carry a token of the partner's)."""
+    reason = Piece("notice.webhook-disabled.gone" if gone else "notice.webhook-disabled.failing")
+    text = Piece(
+        "notice.webhook-disabled.text", {"endpoint_id": endpoint_id, "host": host, "reason": reason}
+    )
+    return Notice(recipient, "webhook-disabled", Piece("notice.webhook-disabled.title"), text)
+
+
 def policy_notice(recipient: Recipient, title: str, effective_at: dt.datetime) -> Notice:
     return Notice(
         recipient,

@@ -21,16 +21,18 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from puente_runtime import Clock, Service
 from puente_runtime.bus import wait_for_wakeup
 from puente_runtime.outbox import Contract, envelope_for, stage
 from puente_runtime.sealing import Sealer
-from puente_schemas.events import NoticeIssued, WebhookDeliveryAttempted, WebhookEndpointDisabled
+from puente_schemas.events import WebhookDeliveryAttempted, WebhookEndpointDisabled
 from sqlmodel import Session, col, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
+from puente_notifications import domain, inbox
 from puente_notifications import webhook_rules as rules
 from puente_notifications.webhook_tables import (
     FAILED,
@@ -218,13 +220,11 @@ def _apply(
         )
         row.status, row.next_attempt_at = (PENDING, retry) if retry else (FAILED, None)
         endpoint.failing_since = endpoint.failing_since or now
-    reason = None
+    gone = answer is rules.Answer.GONE
     failing = now - (endpoint.failing_since or now)
-    if endpoint.disabled_at is None and answer is rules.Answer.GONE:
-        reason = f"answered {attempt.status} Gone"
-    elif endpoint.disabled_at is None and failing >= rules.DISABLE_AFTER:
-        reason = "failing for 5 days without a success"
-    disabling = _disable(session, endpoint, now, reason) if reason else []
+    disabling = []
+    if endpoint.disabled_at is None and (gone or failing >= rules.DISABLE_AFTER):
+        disabling = _disable(session, endpoint, now, gone=gone)
     if endpoint.disabled_at is not None and row.status == PENDING:  # now, or by another row
         row.status, row.next_attempt_at = FAILED, None
     session.add_all((row, endpoint))
@@ -243,9 +243,11 @@ def _apply(
 
 
 def _disable(
-    session: Session, endpoint: WebhookEndpointRow, now: dt.datetime, reason: str
+    session: Session, endpoint: WebhookEndpointRow, now: dt.datetime, *, gone: bool
 ) -> list[Contract]:
-    """No more deliveries to it; what was waiting fails; its organisation is told."""
+    """No more deliveries to it; what was waiting fails; its organisation is told, like any
+    notice: in its inbox and by e-mail to its contacts, in their languages."""
+    reason = "answered 410 Gone" if gone else "failing for 5 days without a success"
     endpoint.disabled_at, endpoint.disabled_reason = now, reason
     session.exec(
         update(WebhookDeliveryRow)
@@ -255,18 +257,10 @@ def _disable(
         )
         .values(status=FAILED, next_attempt_at=None)
     )
-    # TODO(notices): an inbox row and an e-mail for this notice, once notices' inbox and
-    # mailer take NoticeIssued events from anywhere in the service.
-    notice = NoticeIssued(
-        notice_id=str(uuid.uuid4()),
-        organisation_id=endpoint.organisation_id,
-        kind="webhook-disabled",
-        title="Webhook endpoint disabled",
-        text=f"Your webhook endpoint {endpoint.url} was disabled: {reason}. "
-        "Create a new endpoint to receive notices by webhook again.",
-        language="eng",
-    )
+    recipient = inbox.organisation_by_id(session, endpoint.organisation_id)
+    host = urlsplit(endpoint.url).hostname or ""
+    notice = domain.webhook_disabled(recipient, endpoint.id, host, gone)
     disabled = WebhookEndpointDisabled(
         endpoint_id=endpoint.id, organisation_id=endpoint.organisation_id, reason=reason
     )
-    return [disabled, notice]
+    return [disabled, *inbox.issue(session, notice, now=now)]
