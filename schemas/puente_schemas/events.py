@@ -182,7 +182,10 @@ class SiteUpdated(Event):
 
 
 class Waitlisted(Event):
-    """The family waits in line at `site`: for capacity, or (not `eligible`) for its phase."""
+    """The family waits in line at `site`: for capacity, or (not `eligible`) for its phase.
+
+    `estimated_date` is scheduling's estimate of its appointment day (see
+    `AppointmentEstimated`); None when none can be made or an older release sent it."""
 
     TYPE = event_type("scheduling", "waitlisted")
     TOPIC = events_topic("scheduling")
@@ -192,6 +195,20 @@ class Waitlisted(Event):
     eligible: bool
     place: QueuePlace
     reason: str
+    estimated_date: dt.date | None = None
+
+
+class AppointmentEstimated(Event):
+    """A waiting family's estimated appointment changed: the first day it would be given at
+    `site` if every family ahead of it were booked first, under the notice in force (and
+    never before transport can bring it). None when no day can be estimated (a closed site,
+    no site). An estimate, not a promise: it moves as the line and the policy do."""
+
+    TYPE = event_type("scheduling", "appointment-estimated")
+    TOPIC = events_topic("scheduling")
+    family_unit_id: str
+    site: str | None
+    estimated_date: dt.date | None
 
 
 class SchedulingCommandRejected(CommandRejected):
@@ -636,6 +653,7 @@ EVENTS: tuple[type[Event], ...] = (
     RegistrationCommandRejected,
     SiteUpdated,
     Waitlisted,
+    AppointmentEstimated,
     Scheduled,
     Rescheduled,
     ScheduleCancelled,

@@ -175,7 +175,7 @@ def stored(families: list[domain.Arrival]) -> tuple[float, list[float]]:
                 for index, arrival in enumerate(families):
                     plan.register(arrival, now=NOW + dt.timedelta(seconds=index))
 
-            decide(session, Store(defaults=defaults), everyone)
+            decide(session, Store(defaults=defaults), everyone, now=NOW)
             session.commit()
         store = Store(defaults=defaults)
         with Session(engine) as session:
@@ -184,13 +184,15 @@ def stored(families: list[domain.Arrival]) -> tuple[float, list[float]]:
             store.save(session, plan, plan.changes())  # read only: the plan is current
         later = NOW + dt.timedelta(days=1)
         with Session(engine) as session:
-            decide(session, store, lambda plan: plan.run_passes(later))
+            decide(session, store, lambda plan: plan.run_passes(later), now=later)
             session.commit()
         spent = []
         for arrival in arrivals(SAMPLES // 4, random.Random(11), prefix="s"):
             start = time.perf_counter()
             with Session(engine, expire_on_commit=False) as session:
-                decide(session, store, lambda plan, a=arrival: plan.register(a, now=later))
+                decide(
+                    session, store, lambda plan, a=arrival: plan.register(a, now=later), now=later
+                )
                 session.commit()
             spent.append((time.perf_counter() - start) * 1000)
         engine.dispose()

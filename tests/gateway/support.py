@@ -286,6 +286,7 @@ def waitlisted(
     people: int = 2,
     site: str | None = "brownsville",
     eligible: bool = True,
+    estimated: dt.date | None = None,
 ) -> Waitlisted:
     return Waitlisted(
         family_unit_id=family_unit_id,
@@ -294,6 +295,7 @@ def waitlisted(
         eligible=eligible,
         place=queue_place,
         reason="waiting for capacity" if eligible else "category not yet eligible",
+        estimated_date=estimated,
     )
 
 

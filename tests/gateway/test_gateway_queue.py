@@ -1,6 +1,6 @@
 """queuePosition from projected scheduling events: place in line by key order at the family's
-site, an estimated date from the site's capacity and open weekdays, the appointment once
-scheduled, or the wait for eligibility."""
+site, the estimated date scheduling published, the appointment once scheduled, or the wait for
+eligibility."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ import datetime as dt
 from typing import Any
 
 from puente_gateway.roles import Role
-from puente_schemas.common import Location
-from puente_schemas.events import RegistrationUpdated
+from puente_schemas.common import Location, PolicyChanges
+from puente_schemas.events import (
+    AppointmentEstimated,
+    PolicyAnnounced,
+    PolicyEffective,
+    RegistrationUpdated,
+)
 
 from .support import T0, Harness, family_of, place, scheduled_on, site_updated, waitlisted
 
@@ -51,16 +56,16 @@ async def a_busy_site(harness: Harness) -> None:
     await harness.publish_all(
         scheduled_on("s1", MON, place(dt.date(2018, 5, 1)), people=4),
         scheduled_on("s2", TUE, place(dt.date(2018, 6, 1)), people=2),
-        waitlisted("w1", place(enrolled["w1"]), people=2),
-        waitlisted("w2", place(enrolled["w2"]), people=3),
-        waitlisted("w3", place(enrolled["w3"], granted=T0), people=2),
-        waitlisted("w5", place(enrolled["w5"]), people=4),
-        waitlisted("w6", place(enrolled["w6"]), people=4),
+        waitlisted("w1", place(enrolled["w1"]), people=2, estimated=WED),
+        waitlisted("w2", place(enrolled["w2"]), people=3, estimated=THU),
+        waitlisted("w3", place(enrolled["w3"], granted=T0), people=2, estimated=TUE),
+        waitlisted("w5", place(enrolled["w5"]), people=4, estimated=FRI),
+        waitlisted("w6", place(enrolled["w6"]), people=4, estimated=NEXT_MON),
         waitlisted("w4", place(enrolled["w4"]), people=2, eligible=False),
     )
 
 
-async def test_places_follow_key_order_and_estimates_fill_the_open_days(harness: Harness) -> None:
+async def test_places_follow_key_order_and_estimates_are_schedulings(harness: Harness) -> None:
     await a_busy_site(harness)
 
     seen = {fid: await position(harness, fid) for fid in ("w3", "w1", "w2", "w5", "w6")}
@@ -177,3 +182,27 @@ async def test_dashboards_count_families_per_stage_and_the_admin_is_refused(
     ]
     assert refused.errors is not None
     assert refused.errors[0].message.startswith("not authorised: familiesByStage needs role")
+
+
+async def test_the_estimate_shown_is_the_one_scheduling_published_last(harness: Harness) -> None:
+    """After a policy raised the notice to ten days, scheduling's estimate follows it; the
+    gateway shows that estimate and never one of its own (it once used its default notice)."""
+    changes = PolicyChanges(min_notice_hours=240)
+    announced = PolicyAnnounced(
+        policy_id="p-notice", title="Ten days' notice", effective_at=T0, changes=changes
+    )
+    effective = PolicyEffective(policy_id="p-notice", title="Ten days' notice", changes=changes)
+    await harness.publish_all(announced, effective, site_updated(capacity=4), family_of("w1"))
+    await harness.publish_all(waitlisted("w1", place(dt.date(2019, 1, 1)), estimated=NEXT_MON))
+    assert (await position(harness, "w1") or {})["estimatedDate"] == NEXT_MON.isoformat()
+
+    later = NEXT_MON + dt.timedelta(days=1)
+    await harness.publish_all(
+        AppointmentEstimated(family_unit_id="w1", site="brownsville", estimated_date=later)
+    )
+    assert (await position(harness, "w1") or {})["estimatedDate"] == later.isoformat()
+
+    await harness.publish_all(
+        AppointmentEstimated(family_unit_id="w1", site="brownsville", estimated_date=None)
+    )
+    assert (await position(harness, "w1") or {})["estimatedDate"] is None

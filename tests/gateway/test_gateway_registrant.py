@@ -42,6 +42,9 @@ async def lookup(
     )
 
 
+WEDNESDAY = dt.date(2021, 2, 24)
+
+
 async def waiting_third_in_line(harness: Harness) -> None:
     await harness.publish_all(
         site_updated("hidalgo", capacity=4),
@@ -57,7 +60,9 @@ async def waiting_third_in_line(harness: Harness) -> None:
     await harness.publish_all(
         waitlisted("a", place(dt.date(2019, 2, 1)), people=4, site="hidalgo"),
         waitlisted("b", place(dt.date(2019, 3, 1)), people=4, site="hidalgo"),
-        waitlisted("mine", place(dt.date(2019, 4, 1)), people=3, site="hidalgo"),
+        waitlisted(  # scheduling's estimate: a and b take Monday and Tuesday
+            "mine", place(dt.date(2019, 4, 1)), people=3, site="hidalgo", estimated=WEDNESDAY
+        ),
     )
 
 

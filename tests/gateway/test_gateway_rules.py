@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 
 from puente_gateway.api.types import PartnerKind, RoleName
-from puente_gateway.ordering import Place, Site, estimate_day, key
+from puente_gateway.ordering import Place, key
 from puente_gateway.ratelimit import RateLimit
 from puente_gateway.roles import ISSUABLE
 from puente_gateway.standing import Standing, Status, message
@@ -16,7 +16,6 @@ from puente_schemas import common
 T0 = dt.datetime(2021, 2, 19, 8, tzinfo=dt.UTC)
 MONDAY = dt.date(2021, 2, 22)
 WRITTEN = ("spa", "eng", "por", "fra", "hat")  # the languages registrants are told in
-WEEKDAYS = Site(capacity_per_day=10, open_weekdays=frozenset(range(5)), open=True)
 
 
 def a_place(name: str, enrolled: dt.date | None, **more: dt.datetime | None) -> Place:
@@ -40,26 +39,6 @@ def test_expedites_go_first_by_grant_then_enrollment_then_registration() -> None
     ordered = [p.family_unit_id for p in sorted(places, key=key)]
 
     assert ordered == ["first-grant", "second-grant", "early", "late-registration", "never-in-mpp"]
-
-
-def test_an_estimate_never_splits_a_family_nor_books_a_closed_day() -> None:
-    booked = {MONDAY: 8}
-
-    day = estimate_day(WEEKDAYS, booked=booked, ahead=[3, 9], people=4, earliest=MONDAY)
-
-    # Monday has 2 seats: the family of 3 goes Tuesday (7 left), the 9 Wednesday (1 left),
-    # so the family of 4 waits for Thursday.
-    assert day == MONDAY + dt.timedelta(days=3)
-    assert estimate_day(WEEKDAYS, booked={}, ahead=[10] * 5, people=1, earliest=MONDAY) == (
-        MONDAY + dt.timedelta(days=7)
-    )
-
-
-def test_no_estimate_for_a_closed_site_or_a_family_larger_than_a_day() -> None:
-    closed = Site(capacity_per_day=10, open_weekdays=frozenset(range(5)), open=False)
-
-    assert estimate_day(closed, booked={}, ahead=[], people=1, earliest=MONDAY) is None
-    assert estimate_day(WEEKDAYS, booked={}, ahead=[], people=11, earliest=MONDAY) is None
 
 
 def test_a_limit_counts_attempts_per_key_in_a_sliding_window() -> None:

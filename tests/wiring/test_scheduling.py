@@ -219,7 +219,7 @@ def test_the_plan_survives_a_restart_and_a_failed_transaction(tmp_path):
                 for family in families:
                     plan.register(family, now=START)
 
-            events = decide(session, store, arrive)
+            events = decide(session, store, arrive, now=START)
             if commit:
                 session.commit()
         return events

@@ -1,15 +1,14 @@
-"""A family's standing, place in line and estimated date, from the read model."""
+"""A family's standing, place in line and estimated date, from the read model. The estimate is
+scheduling's (appointment-estimated), shown as published."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from puente_schemas.places import SITE_PLACES
 from sqlmodel import Session
 
-from puente_gateway import ordering, projection, queueing, records
+from puente_gateway import projection, queueing, records
 from puente_gateway.standing import Standing, Status, standing
-from puente_gateway.tables import QueueEntry, SiteRow
+from puente_gateway.tables import QueueEntry
 
 __all__ = ["site_name", "status_of"]
 
@@ -24,9 +23,7 @@ def site_name(session: Session, site_id: str | None) -> str | None:
     return place.name if place else site_id
 
 
-def status_of(
-    session: Session, family_unit_id: str, *, now: dt.datetime, min_notice: dt.timedelta
-) -> Status | None:
+def status_of(session: Session, family_unit_id: str) -> Status | None:
     """None for a family the read model does not know (or whose registration was rejected)."""
     view = projection.family(session, family_unit_id)
     if view is None or view.stage in ("UNKNOWN", "REJECTED"):
@@ -54,35 +51,15 @@ def status_of(
         appointment_at=view.appointment_at if view.site else None,
     )
     if found is Standing.WAITING and entry is not None:
-        return _waiting(session, entry, status, earliest=(now + min_notice).date())
+        return _waiting(session, entry, status)
     return status
 
 
-def _waiting(session: Session, entry: QueueEntry, status: Status, *, earliest: dt.date) -> Status:
-    ahead = queueing.waiting_ahead(session, entry)
-    assert entry.site is not None
-    site = queueing.site(session, entry.site)
-    estimate = None
-    if site is not None:
-        estimate = ordering.estimate_day(
-            _capacity(site),
-            booked=queueing.booked_by_day(session, entry.site),
-            ahead=[other.people for other in ahead],
-            people=entry.people,
-            earliest=earliest,
-        )
+def _waiting(session: Session, entry: QueueEntry, status: Status) -> Status:
     return Status(
         standing=status.standing,
-        place=len(ahead) + 1,
+        place=len(queueing.waiting_ahead(session, entry)) + 1,
         site=status.site,
         site_name=status.site_name,
-        estimated_date=estimate,
-    )
-
-
-def _capacity(site: SiteRow) -> ordering.Site:
-    return ordering.Site(
-        capacity_per_day=site.capacity_per_day,
-        open_weekdays=frozenset(site.open_weekdays),
-        open=site.open,
+        estimated_date=entry.estimated_date,
     )

@@ -16,6 +16,7 @@ from puente_runtime import Context, NotYet
 from puente_runtime.consumer import HandlerFn
 from puente_schemas import EVENTS, Event
 from puente_schemas.events import (
+    AppointmentEstimated,
     ArrivedAtPort,
     AttorneyAccessDecided,
     BookingCancelled,
@@ -87,6 +88,7 @@ _RANK = {
 # messages included.
 _FOLLOWS: Mapping[type[Event], str] = {
     Waitlisted: "REGISTERED",
+    AppointmentEstimated: "REGISTERED",
     Scheduled: "REGISTERED",
     Rescheduled: "REGISTERED",
     ScheduleCancelled: "REGISTERED",

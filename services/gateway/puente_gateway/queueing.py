@@ -3,14 +3,13 @@ current appointment; and the reads queuePosition, sites and fairnessAudit make o
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from puente_runtime import Context
 from puente_schemas import Event, fairness
 from puente_schemas.events import (
+    AppointmentEstimated,
     QueuePlace,
     Rescheduled,
     ScheduleCancelled,
@@ -28,7 +27,6 @@ __all__ = [
     "WAITING",
     "apply",
     "appointments",
-    "booked_by_day",
     "entry",
     "place",
     "site",
@@ -77,8 +75,16 @@ def _waitlisted(event: Waitlisted, ctx: Context) -> None:
     row.site, row.people, row.eligible = event.site, event.people, event.eligible
     row.status, row.reason = WAITING, event.reason
     row.appointment_id = row.appointment_at = row.decided_at = None
+    row.estimated_date = event.estimated_date
     _set_place(row, event.place)
     ctx.session.add(row)
+
+
+def _estimated(event: AppointmentEstimated, ctx: Context) -> None:
+    row = ctx.session.get(QueueEntry, event.family_unit_id)
+    if row is not None and row.status == WAITING and row.site == event.site:
+        row.estimated_date = event.estimated_date
+        ctx.session.add(row)
 
 
 def _scheduled(event: Scheduled | Rescheduled, ctx: Context) -> None:
@@ -86,7 +92,7 @@ def _scheduled(event: Scheduled | Rescheduled, ctx: Context) -> None:
     row.site, row.people, row.eligible, row.status = event.site, event.people, True, SCHEDULED
     row.appointment_id, row.appointment_at = event.appointment_id, event.appointment_at
     row.decided_at = event.decided_at or ctx.envelope.time
-    row.reason = getattr(event, "reason", "")
+    row.reason, row.estimated_date = getattr(event, "reason", ""), None
     _set_place(row, event.place)
     ctx.session.add(row)
 
@@ -102,6 +108,7 @@ def _cancelled(event: ScheduleCancelled, ctx: Context) -> None:
 _APPLY: Mapping[type[Event], Callable[[Any, Context], None]] = {
     SiteUpdated: _site_updated,
     Waitlisted: _waitlisted,
+    AppointmentEstimated: _estimated,
     Scheduled: _scheduled,
     Rescheduled: _scheduled,
     ScheduleCancelled: _cancelled,
@@ -157,15 +164,6 @@ def waiting_ahead(session: Session, row: QueueEntry) -> list[QueueEntry]:
         if other.eligible and (p := place(other)) is not None and ordering.key(p) < mine
     ]
     return [other for _, other in sorted(ahead, key=lambda pair: pair[0])]
-
-
-def booked_by_day(session: Session, site_id: str) -> Counter[dt.date]:
-    """People with an appointment at the site, per (UTC) day."""
-    booked: Counter[dt.date] = Counter()
-    for row in _at_site(session, site_id, SCHEDULED):
-        if row.appointment_at is not None:
-            booked[row.appointment_at.date()] += row.people
-    return booked
 
 
 def appointments(session: Session, site_id: str) -> list[fairness.Appointment]:

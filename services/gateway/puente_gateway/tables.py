@@ -74,6 +74,7 @@ class QueueEntry(SQLModel, table=True):
     appointment_at: dt.datetime | None = None
     decided_at: dt.datetime | None = None
     reason: str = ""
+    estimated_date: dt.date | None = None  # scheduling's estimate while it waits
 
 
 class SiteRow(SQLModel, table=True):

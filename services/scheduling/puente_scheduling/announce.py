@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from puente_schemas.common import Location
 from puente_schemas.events import (
+    AppointmentEstimated,
     Event,
     QueuePlace,
     Rescheduled,
@@ -37,6 +38,10 @@ def _event(change: FamilyChange, notice: Notice) -> Event:
             appointment_id=change.before.appointment.id,
             reason=reason or "appointment cancelled",
         )
+    if notice is Notice.ESTIMATED:
+        return AppointmentEstimated(
+            family_unit_id=family.id, site=family.site, estimated_date=family.estimate
+        )
     if notice in (Notice.WAITLISTED, Notice.HELD):
         return Waitlisted(
             family_unit_id=family.id,
@@ -45,6 +50,7 @@ def _event(change: FamilyChange, notice: Notice) -> Event:
             eligible=notice is Notice.WAITLISTED,
             place=place_of(family),
             reason="; ".join(filter(None, [reason, _why_waiting(family, notice)])),
+            estimated_date=family.estimate,
         )
     appointment = family.appointment
     assert appointment is not None

@@ -26,14 +26,14 @@ from puente_scheduling.store import Store
 
 
 def on_registered(event: Registered, ctx: Context, *, store: Store) -> list[Event]:
-    return decide(
-        ctx.session, store, lambda plan: plan.register(arrival(event), now=ctx.clock.now())
-    )
+    now = ctx.clock.now()
+    return decide(ctx.session, store, lambda plan: plan.register(arrival(event), now=now), now=now)
 
 
 def on_registration_updated(
     event: RegistrationUpdated, ctx: Context, *, store: Store
 ) -> list[Event]:
+    now = ctx.clock.now()
     return decide(
         ctx.session,
         store,
@@ -43,22 +43,24 @@ def on_registration_updated(
             city=event.current_location.city,
             country=event.current_location.country,
             categories=frozenset(m.case_category for m in event.members if m.case_category),
-            now=ctx.clock.now(),
+            now=now,
         ),
+        now=now,
     )
 
 
 def on_expedite_decided(event: ExpediteDecided, ctx: Context, *, store: Store) -> list[Event]:
-    granted_at = event.decided_at or ctx.envelope.time
+    granted_at, now = event.decided_at or ctx.envelope.time, ctx.clock.now()
 
     def grant(plan: Plan) -> None:
         if event.granted:
-            plan.grant_expedite(event.family_unit_id, granted_at=granted_at, now=ctx.clock.now())
+            plan.grant_expedite(event.family_unit_id, granted_at=granted_at, now=now)
 
-    return decide(ctx.session, store, grant)
+    return decide(ctx.session, store, grant, now=now)
 
 
 def on_transport_failed(event: TransportFailed, ctx: Context, *, store: Store) -> list[Event]:
+    now = ctx.clock.now()
     return decide(
         ctx.session,
         store,
@@ -66,20 +68,21 @@ def on_transport_failed(event: TransportFailed, ctx: Context, *, store: Store) -
             event.family_unit_id,
             event.appointment_id,
             reason=event.reason,
-            now=ctx.clock.now(),
+            now=now,
             earliest_arrival=event.earliest_arrival,
         ),
+        now=now,
     )
 
 
 def on_policy_effective(event: PolicyEffective, ctx: Context, *, store: Store) -> list[Event]:
-    reason = f"{event.title} (policy {event.policy_id})"
+    reason, now = f"{event.title} (policy {event.policy_id})", ctx.clock.now()
     errors = []
 
     def apply(plan: Plan) -> None:
-        errors.extend(plan.apply_policy(event.changes, now=ctx.clock.now(), reason=reason))
+        errors.extend(plan.apply_policy(event.changes, now=now, reason=reason))
 
-    decided = decide(ctx.session, store, apply)
+    decided = decide(ctx.session, store, apply, now=now)
     if not errors:
         return decided
     rejected = SchedulingCommandRejected(
@@ -90,13 +93,17 @@ def on_policy_effective(event: PolicyEffective, ctx: Context, *, store: Store) -
 
 def passes(session: Session, now: dt.datetime, *, store: Store) -> list[Event]:
     """Timed: as days come into the horizon, families waiting in line get their days."""
-    return decide(session, store, lambda plan: plan.run_passes(now))
+    return decide(session, store, lambda plan: plan.run_passes(now), now=now)
 
 
-def decide(session: Session, store: Store, change: Callable[[Plan], None]) -> list[Event]:
-    """Change the plan, store what changed in the session's transaction, return the events."""
+def decide(
+    session: Session, store: Store, change: Callable[[Plan], None], *, now: dt.datetime
+) -> list[Event]:
+    """Change the plan and its estimates, store what changed in the session's transaction,
+    return the events."""
     plan = store.open(session)
     change(plan)
+    plan.estimate(now)
     changes = plan.changes()
     store.save(session, plan, changes)
     return events(changes)

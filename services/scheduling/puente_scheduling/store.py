@@ -135,6 +135,7 @@ def _queue_values(family: Family) -> dict[str, Any]:
         "decided_at": family.appointment.decided_at if family.appointment else None,
         "transport_failures": family.transport_failures,
         "not_before": family.not_before,
+        "estimated_day": family.estimate,
     }
 
 
@@ -153,6 +154,7 @@ def _family(row: QueueRow, appointment: AppointmentRow | None) -> Family:
         site=row.site,
         transport_failures=row.transport_failures,
         not_before=row.not_before,
+        estimate=row.estimated_day,
     )
     if appointment is not None and family.status is Status.SCHEDULED:
         family.appointment = Appointment(

@@ -61,6 +61,7 @@ class QueueRow(SQLModel, table=True):
     decided_at: dt.datetime | None = None  # when its current appointment was decided
     transport_failures: int = 0
     not_before: dt.datetime | None = None
+    estimated_day: dt.date | None = None  # the estimate last announced while it waits
 
 
 class AppointmentRow(SQLModel, table=True):

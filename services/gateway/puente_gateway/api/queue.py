@@ -18,7 +18,7 @@ from strawberry.types import Info
 from puente_gateway import positions, queueing, records
 from puente_gateway.access import RecordAccess
 from puente_gateway.api.families import Appointment, require_follow
-from puente_gateway.api.permissions import MaySeeRecord, Needs, engine, gateway, guarded
+from puente_gateway.api.permissions import MaySeeRecord, Needs, engine, guarded
 from puente_gateway.roles import CASE_ROLES
 from puente_gateway.standing import Standing
 from puente_gateway.tables import QueueEntry
@@ -81,12 +81,8 @@ class QueuePosition:
 
 def queue_position(info: Info, family_unit_id: strawberry.ID) -> QueuePosition | None:
     require_follow(info, family_unit_id)
-    gateway_ = gateway(info)
-    notice = dt.timedelta(hours=gateway_.settings.min_notice_hours)
     with Session(engine(info)) as session:
-        status = positions.status_of(
-            session, family_unit_id, now=gateway_.clock.now(), min_notice=notice
-        )
+        status = positions.status_of(session, family_unit_id)
     if status is None:
         return None
     appointment = None

@@ -64,16 +64,9 @@ def registrant_status(
     code_hash = codes.code_hash(code, gateway_.code_key)
     if not gateway_.lookups.allow(_client(info), "code:" + code_hash):
         raise ValueError(TOO_MANY)
-    notice = dt.timedelta(hours=gateway_.settings.min_notice_hours)
     with Session(engine(info)) as session:
         family_unit_id, born = _matches(session, code_hash, birth_date)
-        status = (
-            positions.status_of(
-                session, family_unit_id, now=gateway_.clock.now(), min_notice=notice
-            )
-            if family_unit_id and born
-            else None
-        )
+        status = positions.status_of(session, family_unit_id) if family_unit_id and born else None
     if family_unit_id and (status or not born):  # a wrong birth date is a refused lookup
         audit.record(
             engine(info),

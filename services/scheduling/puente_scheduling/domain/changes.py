@@ -16,6 +16,7 @@ class Notice(StrEnum):
     CANCELLED = "cancelled"
     WAITLISTED = "waitlisted"  # waits in line at a site (or for a site that can take it)
     HELD = "held"  # waits for its phase: no member's category is eligible yet
+    ESTIMATED = "estimated"  # waits where it waited, with another estimated day
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class FamilyChange:
         status = self.family.status
         if status is Status.WAITING and (was is not None or self._moved_in_line()):
             notices.append(Notice.WAITLISTED)
+        elif status is Status.WAITING and self.family.estimate != self.before.estimate:
+            notices.append(Notice.ESTIMATED)
         elif status is Status.HELD and (was is not None or self.before.status is not Status.HELD):
             notices.append(Notice.HELD)
         return notices

@@ -15,8 +15,8 @@ import dataclasses
 import datetime as dt
 import heapq
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from puente_schemas import fairness
@@ -76,6 +76,8 @@ class Plan:
         self._touched: dict[str, Snapshot] = {}
         self._reasons: dict[str, str] = {}
         self._changes = Changes()
+        self._dirty: set[str] = set()  # sites whose waiting families need a new estimate
+        self._estimated_on: dt.date | None = None
 
     # Reading -----------------------------------------------------------------------------
 
@@ -224,11 +226,13 @@ class Plan:
         policy = changed_policy(self.policy, changes)
         if policy != self.policy:
             self.policy = self._changes.policy = policy
+            self._dirty.update(self.sites)
         displaced = []
         for change in changes.sites:
             site = changed_site(self.sites[change.site], change)
             if site != self.sites[site.id]:
                 self.sites[site.id] = site
+                self._dirty.add(site.id)
                 self._changes.sites.append((site, reason))
                 displaced.extend(self._displace(site, now))
         for family in displaced:
@@ -252,6 +256,25 @@ class Plan:
         if site is None:
             raise SchedulingError(f"unknown site {site_id!r}")
         self._book(family, site, day, now)
+
+    def estimate(self, now: dt.datetime) -> None:
+        """Give each waiting family whose line changed (every line, once a day) its estimated
+        day: the one the passes would give it if every family ahead were booked first, with
+        no horizon. A family that stopped waiting has none."""
+        if now.date() != self._estimated_on:
+            self._estimated_on = now.date()
+            self._dirty.update(self.sites)
+        for site_id in sorted(self._dirty):
+            site = self.sites.get(site_id)
+            for family, day in self._estimates(site, now) if site else []:
+                if family.estimate != day:
+                    self._touch(family)
+                    family.estimate = day
+        self._dirty.clear()
+        for family_id in self._touched:
+            family = self.families[family_id]
+            if family.status is not Status.WAITING or family.site is None:
+                family.estimate = None
 
     def changes(self) -> Changes:
         """What changed since the last call, to store and announce."""
@@ -283,22 +306,64 @@ class Plan:
             self._book(family, site, day, now)
 
     def _day_for(self, family: Family, site: Site, now: dt.datetime) -> dt.date | None:
-        travel = travel_time(family.city, site)
-        first = self.policy.first_day(now, site, travel)
-        last = self.policy.last_day(now, site, travel)
-        if not family.expedited:
-            first = max(first, self._cursors.get(site.id, first))
-        while family.not_before and site.start(first) < family.not_before:
-            first += ONE_DAY
+        last = self.policy.last_day(now, site, travel_time(family.city, site))
+        first = self._first_day(family, site, now, self._cursors.get(site.id))
         return self._room(site, family.people, first, last)
 
-    def _room(self, site: Site, people: int, first: dt.date, last: dt.date) -> dt.date | None:
+    def _first_day(
+        self, family: Family, site: Site, now: dt.datetime, cursor: dt.date | None
+    ) -> dt.date:
+        """Never sooner than the notice or the journey, nor than transport can bring it; a
+        regular family never before the cursor (an expedite fills the gaps)."""
+        first = self.policy.first_day(now, site, travel_time(family.city, site))
+        if not family.expedited and cursor is not None:
+            first = max(first, cursor)
+        while family.not_before and site.start(first) < family.not_before:
+            first += ONE_DAY
+        return first
+
+    def _room(
+        self,
+        site: Site,
+        people: int,
+        first: dt.date,
+        last: dt.date,
+        extra: Mapping[dt.date, int] | None = None,
+    ) -> dt.date | None:
+        """The first day from `first` to `last` with room for `people` (beside `extra`)."""
+        extra = extra or {}
         day = first
         while day <= last:
-            if site.opens_on(day) and self.booked(site.id, day) + people <= site.capacity_per_day:
+            taken = self.booked(site.id, day) + extra.get(day, 0)
+            if site.opens_on(day) and taken + people <= site.capacity_per_day:
                 return day
             day += ONE_DAY
         return None
+
+    def _estimates(self, site: Site, now: dt.datetime) -> Iterator[tuple[Family, dt.date | None]]:
+        """The families waiting at the site, in key order, each with the day it would get if
+        the passes had no horizon: the ones ahead take their days first."""
+        cursor, extra = self._cursors.get(site.id), Counter[dt.date]()
+        bookable = site.open and bool(site.open_weekdays)
+        for family in self._waiting_at(site.id):
+            if not bookable or family.people > site.capacity_per_day:
+                yield family, None
+                continue
+            first = self._first_day(family, site, now, cursor)
+            day = self._room(site, family.people, first, dt.date.max, extra)
+            assert day is not None  # an open day with room always comes
+            extra[day] += family.people
+            if not family.expedited:
+                cursor = max(cursor or day, day)
+            yield family, day
+
+    def _waiting_at(self, site_id: str) -> list[Family]:
+        waiting = []
+        for _, ticket, family_id in sorted(self._queues.get(site_id, ())):
+            family = self.families[family_id]
+            if family.ticket == ticket and family.status is Status.WAITING:
+                waiting.append(family)
+        return waiting
 
     def _book(self, family: Family, site: Site, day: dt.date, now: dt.datetime) -> None:
         if not site.open:
@@ -402,10 +467,12 @@ class Plan:
     def _push(self, family: Family) -> None:
         family.ticket += 1
         if family.site is not None:
+            self._dirty.add(family.site)
             heapq.heappush(self._queues[family.site], (family.key, family.ticket, family.id))
 
     def _hold(self, family: Family, appointment: Appointment) -> None:
         family.appointment = appointment
+        self._dirty.add(appointment.site)
         self._booked[(appointment.site, appointment.day)] += appointment.people
         self._on_day[(appointment.site, appointment.day)].add(family.id)
 
@@ -413,10 +480,13 @@ class Plan:
         appointment = family.appointment
         assert appointment is not None
         family.appointment = None
+        self._dirty.add(appointment.site)
         self._booked[(appointment.site, appointment.day)] -= appointment.people
         self._on_day[(appointment.site, appointment.day)].discard(family.id)
 
     def _touch(self, family: Family, reason: str | None = None) -> None:
+        if family.site is not None:
+            self._dirty.add(family.site)  # it may be leaving the line there
         if family.id not in self._touched:
             self._touched[family.id] = Snapshot.of(family)
         if reason and family.id not in self._reasons:

@@ -48,6 +48,7 @@ class Family:
     appointment: Appointment | None = None
     transport_failures: int = 0
     not_before: dt.datetime | None = None  # transport said it cannot be at a site sooner
+    estimate: dt.date | None = None  # the estimated day last announced, while it waits
     ticket: int = 0  # which queue entry is current (older ones are left behind in the heap)
 
     @property
@@ -76,10 +77,11 @@ class Snapshot:
     site: str | None
     appointment: Appointment | None
     place: tuple[int, dt.datetime | None, dt.datetime] | None  # people, expedite, queued at
+    estimate: dt.date | None = None
 
     @classmethod
     def of(cls, family: Family | None) -> Snapshot:
         if family is None:
             return cls(None, None, None, None)
         place = (family.people, family.expedite_granted_at, family.queued_at)
-        return cls(family.status, family.site, family.appointment, place)
+        return cls(family.status, family.site, family.appointment, place, family.estimate)
