@@ -315,6 +315,24 @@ async def test_processing_past_the_site_target_is_reported_once(processing):
     assert [(o["site"], o["target_hours"]) for o in overdue] == [("brownsville", 2.5)]
 
 
+async def test_processing_that_ends_past_the_target_between_two_ticks_is_reported_then(
+    processing,
+):
+    p = processing
+    family = "f-late"
+    await p.send(registered(family))
+    await p.send(scheduled(family, site="brownsville"))
+    await p.next("shelter-assigned", family)
+    await p.send(arrived(family, site="brownsville", at=NOW))
+    await p.next("checked-in", family)
+    p.clock.advance(3 * HOUR)  # no tick ran in between: the clock never saw it overdue
+    await p.send(CompleteProcessing(family_unit_id=family))
+    await p.next("processed", family)
+    await p.later(HOUR)
+    overdue = p.published("processing-overdue", family)
+    assert [(o["site"], o["target_hours"]) for o in overdue] == [("brownsville", 2.5)]
+
+
 async def test_an_arrival_at_another_site_waits_for_the_appointment_to_move_there(processing):
     p = processing
     family = "f-moved"

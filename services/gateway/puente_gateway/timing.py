@@ -1,9 +1,9 @@
-"""How long processing took at a site, against the site's target: pure functions over the
-timestamps the read model keeps.
+"""How long processing took at a site: pure functions over the timestamps the read model keeps.
 
-The target is processing's (from check-in to the end of processing). Processing publishes it
-in every `processing-overdue` (`target_hours`); the gateway takes the latest one it has seen for
-the site, and until it has seen one, the published table processing uses
+Whether a family is over its site's target is processing's decision alone: it publishes
+`processing-overdue` (with the target, `target_hours`) for every family that goes past it, and
+the gateway shows that. The target shown is the latest one processing reported for the site,
+and until it reported one, the published table processing uses
 (`puente_schemas.places.PROCESSING_TARGET_HOURS`).
 """
 
@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from puente_schemas.places import DEFAULT_PROCESSING_TARGET_HOURS, PROCESSING_TARGET_HOURS
 
 __all__ = [
-    "DEFAULT_TARGET_HOURS",
-    "TARGET_HOURS",
     "FamilyTimes",
     "Spread",
     "family_times",
@@ -27,16 +25,13 @@ __all__ = [
     "target_hours",
 ]
 
-DEFAULT_TARGET_HOURS = DEFAULT_PROCESSING_TARGET_HOURS
-TARGET_HOURS = PROCESSING_TARGET_HOURS
-
 
 def target_hours(site: str, reported: Sequence[float] = ()) -> tuple[float, bool]:
     """(the site's target, whether processing reported it): the last reported one, else
     the published table's."""
     if reported:
         return reported[-1], True
-    return TARGET_HOURS.get(site, DEFAULT_TARGET_HOURS), False
+    return PROCESSING_TARGET_HOURS.get(site, DEFAULT_PROCESSING_TARGET_HOURS), False
 
 
 def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -48,7 +43,8 @@ def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
 @dataclass(frozen=True)
 class FamilyTimes:
     """One family's processing: each step's duration in hours (None until it happened);
-    `processing` runs to now while the family is still being processed."""
+    `processing` runs to now while the family is still being processed; over the target when
+    processing reported it overdue."""
 
     family_unit_id: str
     checked_in_at: dt.datetime
@@ -58,7 +54,6 @@ class FamilyTimes:
     release: float | None
     total: float | None
     over_target: bool
-    reported_overdue: bool
 
 
 def family_times(
@@ -68,7 +63,6 @@ def family_times(
     processed_at: dt.datetime | None,
     released_at: dt.datetime | None,
     reported_overdue: bool,
-    target: float,
     now: dt.datetime,
 ) -> FamilyTimes:
     processing = hours(checked_in_at, processed_at or now)
@@ -81,8 +75,7 @@ def family_times(
         processing=processing,
         release=hours(processed_at, released_at),
         total=hours(checked_in_at, released_at),
-        over_target=processing > target or reported_overdue,
-        reported_overdue=reported_overdue,
+        over_target=reported_overdue,
     )
 
 

@@ -8,12 +8,27 @@ import datetime as dt
 from collections.abc import Sequence
 
 from puente_schemas.common import Location, Member
-from puente_schemas.events import CheckedIn, Event, PreparedDocument, Processed, Released
+from puente_schemas.events import (
+    CheckedIn,
+    Event,
+    PreparedDocument,
+    Processed,
+    ProcessingOverdue,
+    Released,
+)
 from puente_schemas.places import Place
 from sqlmodel import Session, col, delete
 
 from puente_processing import store
-from puente_processing.domain import cities, courts, needs, release_notice, shelters, steps
+from puente_processing.domain import (
+    cities,
+    courts,
+    needs,
+    release_notice,
+    shelters,
+    steps,
+    targets,
+)
 from puente_processing.domain import documents as docs
 from puente_processing.outcome import Outcome, rejected
 from puente_processing.placement import assign_court, place_family, release_hold, site_place
@@ -159,8 +174,29 @@ def complete(session: Session, case: CaseFileRow, *, command: str, now: dt.datet
     return out.finish(session)
 
 
+def overdue(session: Session, case: CaseFileRow, now: dt.datetime) -> ProcessingOverdue | None:
+    """The one overdue rule: a processing past its site's target is reported, once (by the
+    clock while it runs, or when it ends if it ended between two ticks)."""
+    site, checked_in_at = case.site or "", case.checked_in_at
+    if case.overdue_reported or checked_in_at is None:
+        return None
+    if not targets.overdue(site, checked_in_at, now):
+        return None
+    case.overdue_reported = True
+    session.add(case)
+    return ProcessingOverdue(
+        family_unit_id=case.family_unit_id,
+        site=site,
+        checked_in_at=checked_in_at,
+        target_hours=targets.target_hours(site),
+    )
+
+
 def processed(session: Session, case: CaseFileRow, now: dt.datetime, out: Outcome) -> None:
     current = documents_now(session, case.family_unit_id, now, out)
+    late = overdue(session, case, now)
+    if late is not None:
+        out.events.append(late)
     case.step, case.processed_at = steps.PROCESSED, now
     session.add(case)
     out.events.append(

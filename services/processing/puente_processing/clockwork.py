@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from puente_runtime.outbox import Contract
-from puente_schemas.events import Event, ProcessingOverdue
+from puente_schemas.events import Event
 from sqlmodel import Session, col, select
 
 from puente_processing import cases, placement, store
 from puente_processing.domain import documents as docs
-from puente_processing.domain import shelters, steps, targets
+from puente_processing.domain import shelters, steps
 from puente_processing.outcome import Outcome
 from puente_processing.tables import BedHoldRow, CaseFileRow, DocumentRow, ShelterRow
 
@@ -52,22 +52,8 @@ def overdue(session: Session, now: dt.datetime) -> list[Event]:
     query = select(CaseFileRow).where(
         CaseFileRow.step == steps.CHECKED_IN, col(CaseFileRow.overdue_reported).is_(False)
     )
-    events: list[Event] = []
-    for case in session.exec(query).all():
-        site, checked_in_at = case.site or "", case.checked_in_at
-        if checked_in_at is None or not targets.overdue(site, checked_in_at, now):
-            continue
-        case.overdue_reported = True
-        session.add(case)
-        events.append(
-            ProcessingOverdue(
-                family_unit_id=case.family_unit_id,
-                site=site,
-                checked_in_at=checked_in_at,
-                target_hours=targets.target_hours(site),
-            )
-        )
-    return events
+    found = (cases.overdue(session, case, now) for case in session.exec(query).all())
+    return [event for event in found if event is not None]
 
 
 def released_inside_us(session: Session, now: dt.datetime) -> list[Event]:
