@@ -431,6 +431,17 @@ class ShelterAssigned(Event):
     needs: list[str] = []
 
 
+class ShelterAssignmentWithdrawn(Event):
+    """Processing gave back the beds it held for the family at `shelter_id`: the shelter no
+    longer expects it (its appointment was cancelled)."""
+
+    TYPE = event_type("processing", "shelter-assignment-withdrawn")
+    TOPIC = events_topic("processing")
+    family_unit_id: str
+    shelter_id: str
+    reason: str
+
+
 class ShelterArrivalConfirmed(Event):
     TYPE = event_type("processing", "shelter-arrival-confirmed")
     TOPIC = events_topic("processing")
@@ -673,6 +684,7 @@ EVENTS: tuple[type[Event], ...] = (
     AttorneyAccessDecided,
     ShelterUpdated,
     ShelterAssigned,
+    ShelterAssignmentWithdrawn,
     ShelterArrivalConfirmed,
     ProcessingCommandRejected,
     PolicyAnnounced,

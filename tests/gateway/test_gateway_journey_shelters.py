@@ -24,6 +24,7 @@ from puente_schemas.events import (
     Released,
     ScheduleCancelled,
     ShelterArrivalConfirmed,
+    ShelterAssignmentWithdrawn,
 )
 from puente_schemas.topics import PROCESSING_COMMANDS
 
@@ -138,8 +139,14 @@ async def test_an_arrival_is_released_then_confirmed_and_a_cancelled_one_withdra
 ) -> None:
     await harness.publish_all(shelter_updated(CASA))
     coming, cancelled, to_sponsor = [await expected(harness) for _ in range(3)]
-    await harness.publish_all(
-        ScheduleCancelled(family_unit_id=cancelled, appointment_id=f"ap-{cancelled}", reason="x")
+    await harness.publish_all(  # a cancelled appointment alone withdraws nothing
+        ScheduleCancelled(family_unit_id=cancelled, appointment_id=f"ap-{cancelled}", reason="x"),
+        ScheduleCancelled(family_unit_id=coming, appointment_id=f"ap-{coming}", reason="moved"),
+    )
+    await harness.publish_all(  # processing gave the beds back
+        ShelterAssignmentWithdrawn(
+            family_unit_id=cancelled, shelter_id=CASA, reason="appointment cancelled"
+        )
     )
     for fid in (coming, to_sponsor):
         await at_port(harness, fid)

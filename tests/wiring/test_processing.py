@@ -454,6 +454,12 @@ async def test_a_full_shelter_is_skipped_and_a_cancelled_appointment_gives_the_b
     )
     await eventually(lambda: p.case("f-two").step == "registered")
     await p.settled()
+    withdrawn = await p.next("shelter-assignment-withdrawn", "f-two")
+    assert (withdrawn["shelter_id"], withdrawn["reason"]) == (
+        "jfs-san-diego",
+        "appointment cancelled",
+    )
+    assert p.published("shelter-assignment-withdrawn", "f-one") == []
     jfs = [
         u["shelter"]
         for u in p.published("shelter-updated")

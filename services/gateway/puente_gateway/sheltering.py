@@ -3,8 +3,8 @@ one expects (size, languages, needs: never a name or legal history) until they a
 
 A family is expected at one shelter at a time: a new assignment replaces the last. It is no
 longer expected when its appointment is cancelled (processing gives the beds back) or when it
-is released to somewhere else (a sponsor). Events of different topics may cross: a
-cancellation withdraws only an assignment made no later than it was.
+is released to somewhere else (a sponsor). Both are processing's to say: it publishes
+`shelter-assignment-withdrawn` when it gives the beds back, and the release names the shelter.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from puente_runtime import Context
 from puente_schemas import Event
 from puente_schemas.events import (
     Released,
-    ScheduleCancelled,
     ShelterArrivalConfirmed,
     ShelterAssigned,
+    ShelterAssignmentWithdrawn,
     ShelterUpdated,
 )
 from sqlmodel import Session, col, select
@@ -77,9 +77,9 @@ def _assigned(event: ShelterAssigned, ctx: Context) -> None:
     )
 
 
-def _cancelled(event: ScheduleCancelled, ctx: Context) -> None:
+def _withdrawn(event: ShelterAssignmentWithdrawn, ctx: Context) -> None:
     row = ctx.session.get(ShelterArrival, event.family_unit_id)
-    if row is not None and row.status == EXPECTED and row.assigned_at <= ctx.envelope.time:
+    if row is not None and row.status == EXPECTED and row.shelter_id == event.shelter_id:
         row.status = WITHDRAWN
         ctx.session.add(row)
 
@@ -103,7 +103,7 @@ def _confirmed(event: ShelterArrivalConfirmed, ctx: Context) -> None:
 _APPLY: Mapping[type[Event], Callable[[Any, Context], None]] = {
     ShelterUpdated: _updated,
     ShelterAssigned: _assigned,
-    ScheduleCancelled: _cancelled,
+    ShelterAssignmentWithdrawn: _withdrawn,
     Released: _released,
     ShelterArrivalConfirmed: _confirmed,
 }

@@ -111,7 +111,7 @@ def cancel(session: Session, case: CaseFileRow, now: dt.datetime) -> list[Event]
     )
     hold = session.get(BedHoldRow, case.family_unit_id)
     if hold is not None:
-        release_hold(session, hold, out)
+        release_hold(session, hold, out, withdrawn="appointment cancelled")
     start_in_us(session, case, now, out)
     session.add(case)
     return out.finish(session)

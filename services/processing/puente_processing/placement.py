@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from puente_schemas.common import Member
-from puente_schemas.events import CourtAssigned, ShelterAssigned
+from puente_schemas.events import CourtAssigned, ShelterAssigned, ShelterAssignmentWithdrawn
 from puente_schemas.places import SITE_PLACES, Place
 from sqlmodel import Session
 
@@ -48,9 +48,18 @@ def assign_court(
         store.save_documents(session, case.family_unit_id, found)
 
 
-def release_hold(session: Session, hold: BedHoldRow, out: Outcome) -> None:
+def release_hold(
+    session: Session, hold: BedHoldRow, out: Outcome, *, withdrawn: str | None = None
+) -> None:
+    """Give the beds back; `withdrawn` says why the shelter no longer expects the family."""
     session.delete(hold)
     out.shelters.add(hold.shelter_id)
+    if withdrawn is not None:
+        out.events.append(
+            ShelterAssignmentWithdrawn(
+                family_unit_id=hold.family_unit_id, shelter_id=hold.shelter_id, reason=withdrawn
+            )
+        )
 
 
 def place_family(session: Session, case: CaseFileRow, now: dt.datetime, out: Outcome) -> None:
