@@ -99,6 +99,20 @@ class CaseCategory(StrEnum):
     INACTIVE = "inactive"
 
 
+class SeatStatus(StrEnum):
+    """Where a family's seats on one vehicle stand, as transport publishes them."""
+
+    BOOKED = "booked"
+    DEPARTED = "departed"
+    ARRIVED = "arrived"
+    CANCELLED = "cancelled"  # given back: the appointment was moved or cancelled
+    FAILED = "failed"  # given back: the family missed the pick-up or the vehicle ran late
+
+
+# The statuses in which the family holds its seats.
+HOLDING_SEATS = frozenset({SeatStatus.BOOKED, SeatStatus.DEPARTED})
+
+
 class Channel(StrEnum):
     ONLINE = "online"
     HOTLINE = "hotline"

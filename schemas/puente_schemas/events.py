@@ -15,6 +15,7 @@ from puente_schemas.common import (
     Member,
     PartnerKind,
     PolicyChanges,
+    SeatStatus,
 )
 from puente_schemas.topics import event_type, events_topic
 
@@ -272,6 +273,7 @@ class TransportBooked(Event):
     vehicle_id: str | None = None
     escorted_convoy: bool = False
     risk: str | None = None
+    seat_status: SeatStatus | None = None  # None only from a release before it was published
     # Where the family safely waits when it arrives long before the appointment.
     lodging: str | None = None
 
@@ -283,6 +285,7 @@ class TransportDeparted(Event):
     booking_id: str
     departed_at: dt.datetime
     expected_arrival_at: dt.datetime
+    seat_status: SeatStatus | None = None
 
 
 class BookingCancelled(Event):
@@ -293,6 +296,7 @@ class BookingCancelled(Event):
     family_unit_id: str
     booking_id: str
     reason: str
+    seat_status: SeatStatus | None = None
 
 
 class TransportCommandRejected(CommandRejected):
@@ -308,6 +312,10 @@ class TransportFailed(Event):
     reason: str
     # The soonest the family could be at the site, when transport knows (e.g. the next convoy).
     earliest_arrival: dt.datetime | None = None
+    # The booking that failed on the way (a missed pick-up, a late vehicle) and its seats;
+    # None when no booking could be made.
+    booking_id: str | None = None
+    seat_status: SeatStatus | None = None
 
 
 class ArrivedAtPort(Event):
@@ -317,6 +325,7 @@ class ArrivedAtPort(Event):
     booking_id: str
     site: str
     arrived_at: dt.datetime
+    seat_status: SeatStatus | None = None
 
 
 class DocumentStatus(Contract):

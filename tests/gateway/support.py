@@ -20,7 +20,7 @@ from puente_runtime import EmbeddedBus, FakeClock, Message, Settings
 from puente_runtime.messages import to_message
 from puente_runtime.outbox import OutboxRow, envelope_for
 from puente_schemas import Envelope, Event
-from puente_schemas.common import Location, Member, PartnerKind
+from puente_schemas.common import Location, Member, PartnerKind, SeatStatus
 from puente_schemas.events import (
     QueuePlace,
     Registered,
@@ -380,6 +380,7 @@ def booked(
         vehicle_id=f"matamoros--{site}@1#1",
         escorted_convoy=True,
         risk="high",
+        seat_status=SeatStatus.BOOKED,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from puente_gateway.roles import Role
 from puente_schemas import Envelope
-from puente_schemas.common import FieldError, Location, PartnerKind
+from puente_schemas.common import FieldError, Location, PartnerKind, SeatStatus
 from puente_schemas.events import (
     ArrivedAtPort,
     CheckedIn,
@@ -109,14 +109,23 @@ def field_reports(harness: Harness) -> Callable[[Envelope], Event | None]:
                 booking_id=booking,
                 departed_at=harness.clock.now(),
                 expected_arrival_at=harness.clock.now() + 3 * HOUR,
+                seat_status=SeatStatus.DEPARTED,
             )
         if kind == "report-delay":
             return TransportFailed(
-                family_unit_id=fid, appointment_id=f"ap-{fid}", reason="vehicle late"
+                family_unit_id=fid,
+                appointment_id=f"ap-{fid}",
+                reason="vehicle late",
+                booking_id=booking,
+                seat_status=SeatStatus.FAILED,
             )
         if kind == "record-arrival":
             return ArrivedAtPort(
-                family_unit_id=fid, booking_id=booking, site=data["site"], arrived_at=T0
+                family_unit_id=fid,
+                booking_id=booking,
+                site=data["site"],
+                arrived_at=T0,
+                seat_status=SeatStatus.ARRIVED,
             )
         error = FieldError(field="booking_id", message="the family was picked up: departed")
         return TransportCommandRejected(command=command.type, family_unit_id=fid, errors=[error])
@@ -166,7 +175,11 @@ async def test_the_itinerary_shows_failures_then_the_new_booking_to_arrival(
     fid = await booked_family(harness)
     await harness.publish_all(
         TransportFailed(
-            family_unit_id=fid, appointment_id=f"ap-{fid}", reason="missed pick-up: nobody came"
+            family_unit_id=fid,
+            appointment_id=f"ap-{fid}",
+            reason="missed pick-up: nobody came",
+            booking_id="bk-1",  # transport names the booking and its seats' status
+            seat_status=SeatStatus.FAILED,
         )
     )
     after_failure = await harness.execute(STAGE, id=fid)
@@ -189,12 +202,14 @@ async def test_the_itinerary_shows_failures_then_the_new_booking_to_arrival(
             booking_id="bk-2",
             departed_at=new_appointment - 5 * HOUR,
             expected_arrival_at=new_appointment - HOUR,
+            seat_status=SeatStatus.DEPARTED,
         ),
         ArrivedAtPort(
             family_unit_id=fid,
             booking_id="bk-2",
             site="brownsville",
             arrived_at=new_appointment - HOUR,
+            seat_status=SeatStatus.ARRIVED,
         ),
     )
     await harness.publish_all(

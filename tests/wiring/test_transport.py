@@ -114,6 +114,7 @@ async def test_a_scheduled_family_is_booked_once_even_when_told_twice(rig):
     assert (booked["seats"], booked["cost_to_family"], booked["risk"]) == (3, 0, "low")
     assert booked["escorted_convoy"] is False
     assert booked["travel_documents"] == ["appointment letter"]
+    assert booked["seat_status"] == "booked"
     again = next(m for m in rig.bus.read(Scheduled.TOPIC) if m.key == "f1")
     await rig.bus.publish(again)  # redelivered as is
     await rig.send(scheduled("f1"))  # and the same appointment announced again
@@ -141,6 +142,7 @@ async def test_a_cancelled_appointment_gives_back_the_seats(rig):
     kind, cancelled = await rig.answer(cancel, "f1")
     assert (kind, cancelled["booking_id"]) == ("booking-cancelled", first["booking_id"])
     assert cancelled["reason"] == "the appointment was cancelled: withdrawn"
+    assert cancelled["seat_status"] == "cancelled"
     _, other = await rig.answer(scheduled("f2", people=4), "f2")
     assert other["vehicle_id"] == first["vehicle_id"]
 
@@ -156,6 +158,7 @@ async def test_no_convoy_in_time_fails_with_the_reason_and_holds_no_seat(rig):
     kind, failed = await rig.answer(scheduled("f1", city="Hermosillo", site="nogales"), "f1")
     assert kind == "transport-failed" and failed["appointment_id"] == "a-f1"
     assert failed["reason"].startswith("no convoy in time: ")
+    assert (failed["booking_id"], failed["seat_status"]) == (None, None)  # no seats were held
     assert [row.status for row in rig.rows("f1")] == ["failed"]
 
 
@@ -185,6 +188,7 @@ async def test_departure_delay_and_arrival_are_recorded(rig):
     assert kind == "transport-departed"
     assert departed["departed_at"] == "2026-11-30T04:10:00Z"
     assert departed["expected_arrival_at"] == "2026-11-30T04:41:54Z"
+    assert departed["seat_status"] == "departed"
     delay = ReportDelay(family_unit_id="f1", booking_id=booking, delay_minutes=60)
     kind, delayed = await rig.answer(delay, "f1")
     assert (kind, delayed["expected_arrival_at"]) == ("transport-departed", "2026-11-30T05:41:54Z")
@@ -195,6 +199,7 @@ async def test_departure_delay_and_arrival_are_recorded(rig):
         "san-ysidro",
         booking,
     )
+    assert arrived["seat_status"] == "arrived"
 
 
 async def test_a_vehicle_late_for_the_appointment_fails_the_booking(rig):
@@ -203,6 +208,7 @@ async def test_a_vehicle_late_for_the_appointment_fails_the_booking(rig):
     delay = ReportDelay(family_unit_id="f1", booking_id=booking, delay_minutes=48 * 60)
     kind, failed = await rig.answer(delay, "f1")
     assert kind == "transport-failed" and failed["reason"].startswith("vehicle late: expected ")
+    assert (failed["booking_id"], failed["seat_status"]) == (booking, "failed")
     assert [row.status for row in rig.rows("f1")] == ["late"]
 
 
@@ -216,6 +222,7 @@ async def test_a_missed_pick_up_fails_the_booking_and_gives_back_the_seats(rig):
     assert failed["reason"] == (
         "missed pick-up: nobody came to IOM pick-up point, Tijuana for 2026-11-30 04:00 UTC"
     )
+    assert (failed["booking_id"], failed["seat_status"]) == (booking, "failed")
     _, other = await rig.answer(scheduled("f2", people=4), "f2")
     assert other["departure_at"] == "2026-11-30T04:00:00Z"
 

@@ -1,6 +1,7 @@
 """Transport events in the read model: each booking (what the journey needs, never a name or
 legal history), its departure, delays, arrival, cancellation or failure; and the reads the
-bookings, itinerary and field mutations make of them."""
+bookings, itinerary and field mutations make of them. The status of a booking's seats is
+transport's (`seat_status` on each event), stored as published."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from puente_runtime import Context
 from puente_schemas import Event
+from puente_schemas.common import HOLDING_SEATS, SeatStatus
 from puente_schemas.events import (
     ArrivedAtPort,
     BookingCancelled,
@@ -22,12 +24,6 @@ from sqlmodel import Session, col, select
 from puente_gateway.tables import BookingRow, TransportFailureRow
 
 __all__ = [
-    "ARRIVED",
-    "BOOKED",
-    "CANCELLED",
-    "DEPARTED",
-    "FAILED",
-    "OPEN",
     "apply",
     "booking",
     "bookings_of",
@@ -37,61 +33,66 @@ __all__ = [
     "routes_of",
 ]
 
-BOOKED, DEPARTED, ARRIVED = "booked", "departed", "arrived"
-CANCELLED, FAILED = "cancelled", "failed"
-OPEN = (BOOKED, DEPARTED)  # the statuses in which the family holds its seats
+
+def _seats(row: BookingRow, published: SeatStatus | None) -> None:
+    """The seats' status as transport published it (an event from a release before it did
+    leaves the last one known)."""
+    if published is not None:
+        row.status = published
 
 
 def _booked(event: TransportBooked, ctx: Context) -> None:
-    ctx.session.merge(
-        BookingRow(
-            booking_id=event.booking_id,
-            family_unit_id=event.family_unit_id,
-            appointment_id=event.appointment_id,
-            site=event.site,
-            route_id=event.route_id,
-            vehicle_id=event.vehicle_id,
-            origin_city=event.origin_city,
-            pickup_point=event.pickup_point,
-            departure_at=event.departure_at,
-            arrival_at=event.arrival_at,
-            seats=event.seats,
-            travel_documents=list(event.travel_documents),
-            escorted_convoy=event.escorted_convoy,
-            risk=event.risk,
-            cost_to_family=event.cost_to_family,
-            status=BOOKED,
-            booked_at=ctx.envelope.time,
-        )
+    row = BookingRow(
+        booking_id=event.booking_id,
+        family_unit_id=event.family_unit_id,
+        appointment_id=event.appointment_id,
+        site=event.site,
+        route_id=event.route_id,
+        vehicle_id=event.vehicle_id,
+        origin_city=event.origin_city,
+        pickup_point=event.pickup_point,
+        departure_at=event.departure_at,
+        arrival_at=event.arrival_at,
+        seats=event.seats,
+        travel_documents=list(event.travel_documents),
+        escorted_convoy=event.escorted_convoy,
+        risk=event.risk,
+        cost_to_family=event.cost_to_family,
+        status=SeatStatus.BOOKED,
+        booked_at=ctx.envelope.time,
     )
+    _seats(row, event.seat_status)
+    ctx.session.merge(row)
 
 
 def _departed(event: TransportDeparted, ctx: Context) -> None:
     """A departure, or a delay on the road (the same event with a later expected arrival)."""
     row = ctx.session.get(BookingRow, event.booking_id)
     if row is not None:
-        row.status, row.departed_at = DEPARTED, event.departed_at
-        row.expected_arrival_at = event.expected_arrival_at
+        row.departed_at, row.expected_arrival_at = event.departed_at, event.expected_arrival_at
+        _seats(row, event.seat_status)
         ctx.session.add(row)
 
 
 def _arrived(event: ArrivedAtPort, ctx: Context) -> None:
     row = ctx.session.get(BookingRow, event.booking_id)
     if row is not None:
-        row.status, row.arrived_at = ARRIVED, event.arrived_at
+        row.arrived_at = event.arrived_at
+        _seats(row, event.seat_status)
         ctx.session.add(row)
 
 
 def _cancelled(event: BookingCancelled, ctx: Context) -> None:
     row = ctx.session.get(BookingRow, event.booking_id)
     if row is not None:
-        row.status, row.reason = CANCELLED, event.reason
+        row.reason = event.reason
+        _seats(row, event.seat_status)
         ctx.session.add(row)
 
 
 def _failed(event: TransportFailed, ctx: Context) -> None:
-    """The failure is recorded; the family's open booking for that appointment (a missed
-    pick-up, a late vehicle) is closed with its reason. A failure to book has no booking."""
+    """The failure is recorded, and the booking transport names (a missed pick-up, a late
+    vehicle) with it. A failure to book has no booking."""
     ctx.session.add(
         TransportFailureRow(
             family_unit_id=event.family_unit_id,
@@ -100,13 +101,10 @@ def _failed(event: TransportFailed, ctx: Context) -> None:
             failed_at=ctx.envelope.time,
         )
     )
-    query = select(BookingRow).where(
-        BookingRow.family_unit_id == event.family_unit_id,
-        BookingRow.appointment_id == event.appointment_id,
-        col(BookingRow.status).in_(OPEN),
-    )
-    for row in ctx.session.exec(query).all():
-        row.status, row.reason = FAILED, event.reason
+    row = ctx.session.get(BookingRow, event.booking_id) if event.booking_id else None
+    if row is not None:
+        row.reason = event.reason
+        _seats(row, event.seat_status)
         ctx.session.add(row)
 
 
@@ -139,7 +137,7 @@ def bookings_of(session: Session, family_unit_id: str) -> Sequence[BookingRow]:
 def current_booking(session: Session, family_unit_id: str) -> BookingRow | None:
     """The booking the family travels on: the latest one still open, else the latest."""
     every = list(bookings_of(session, family_unit_id))
-    travelling = [row for row in every if row.status in (*OPEN, ARRIVED)]
+    travelling = [row for row in every if row.status in HOLDING_SEATS | {SeatStatus.ARRIVED}]
     chosen = travelling or every
     return chosen[-1] if chosen else None
 

@@ -6,10 +6,11 @@ speaks of. Pure: the booking's state and the time are passed in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from puente_schemas.common import FieldError
+from puente_schemas.common import FieldError, SeatStatus
 
 from puente_transport.domain import when
 
@@ -25,6 +26,20 @@ class Status(StrEnum):
 
 
 HOLDING = (Status.BOOKED, Status.DEPARTED)  # the statuses in which seats are held
+# What each status means for the family's seats, as transport publishes it.
+SEATS: Mapping[Status, SeatStatus] = {
+    Status.BOOKED: SeatStatus.BOOKED,
+    Status.DEPARTED: SeatStatus.DEPARTED,
+    Status.ARRIVED: SeatStatus.ARRIVED,
+    Status.CANCELLED: SeatStatus.CANCELLED,
+    Status.MISSED: SeatStatus.FAILED,
+    Status.LATE: SeatStatus.FAILED,
+}
+
+
+def seat_status(status: str) -> SeatStatus | None:
+    """None for a request that never held seats (no booking could be made)."""
+    return SEATS.get(Status(status))
 
 
 @dataclass(frozen=True)

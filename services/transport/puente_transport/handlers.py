@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
 from puente_transport import domain, reports
-from puente_transport.field import HOLDING, Status
+from puente_transport.field import HOLDING, Status, seat_status
 from puente_transport.routes import ROUTES, Routes
 from puente_transport.tables import BookingRow
 
@@ -130,6 +130,7 @@ def _booked(row: BookingRow, booking: domain.Booking) -> TransportBooked:
         escorted_convoy=booking.route.escorted_convoy,
         risk=booking.route.risk,
         lodging=booking.lodging,
+        seat_status=seat_status(row.status),
     )
 
 
@@ -141,7 +142,12 @@ def _cancel(ctx: Context, which: ColumnElement[bool], reason: str) -> list[Event
         row.status, row.reason = Status.CANCELLED, reason
         ctx.session.add(row)
         events.append(
-            BookingCancelled(family_unit_id=row.family_unit_id, booking_id=row.id, reason=reason)
+            BookingCancelled(
+                family_unit_id=row.family_unit_id,
+                booking_id=row.id,
+                reason=reason,
+                seat_status=seat_status(row.status),
+            )
         )
     ctx.session.flush()
     return events

@@ -96,6 +96,7 @@ def record_arrival(command: RecordArrival, ctx: Context) -> list[Event]:
             booking_id=row.id,
             site=row.site,
             arrived_at=row.arrived_at,
+            seat_status=field.seat_status(row.status),
         )
     ]
 
@@ -128,6 +129,7 @@ def _departed(row: BookingRow) -> TransportDeparted:
         booking_id=row.id,
         departed_at=row.departed_at,
         expected_arrival_at=row.expected_arrival_at,
+        seat_status=field.seat_status(row.status),
     )
 
 
@@ -136,6 +138,8 @@ def _failed(row: BookingRow) -> TransportFailed:
         family_unit_id=row.family_unit_id,
         appointment_id=row.appointment_id,
         reason=row.reason or "",
+        booking_id=row.id,
+        seat_status=field.seat_status(row.status),
     )
 
 

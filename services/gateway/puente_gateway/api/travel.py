@@ -8,10 +8,10 @@ gateway can tell is wrong is refused before anything is sent.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 from puente_schemas import commands
+from puente_schemas.common import HOLDING_SEATS, SeatStatus
 from sqlmodel import Session
 from strawberry.types import Info
 
@@ -24,14 +24,8 @@ from puente_gateway.api.sending import send
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.tables import BookingRow
 
-
-@strawberry.enum
-class BookingStatus(Enum):
-    BOOKED = "booked"
-    DEPARTED = "departed"
-    ARRIVED = "arrived"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
+# A booking's seats, as transport publishes them (the contract's enum, not a copy).
+strawberry.enum(SeatStatus, name="BookingStatus")
 
 
 @strawberry.type(description="A family's seats on one vehicle: what the journey needs.")
@@ -53,7 +47,7 @@ class Booking:
     escorted_convoy: bool
     risk: str | None
     cost_to_family: int = strawberry.field(description="Always zero.")
-    status: BookingStatus
+    status: SeatStatus
     departed_at: dt.datetime | None
     expected_arrival_at: dt.datetime | None = strawberry.field(
         description="Once the vehicle left: when it is expected, delays included."
@@ -79,7 +73,7 @@ def booking_of(row: BookingRow) -> Booking:
         escorted_convoy=row.escorted_convoy,
         risk=row.risk,
         cost_to_family=row.cost_to_family,
-        status=BookingStatus(row.status),
+        status=SeatStatus(row.status),
         departed_at=row.departed_at,
         expected_arrival_at=row.expected_arrival_at,
         arrived_at=row.arrived_at,
@@ -139,7 +133,7 @@ def itinerary(info: Info, family_unit_id: strawberry.ID) -> Itinerary:
         failures = travel.failures_of(session, family_unit_id)
         visit = ports.visit(session, family_unit_id)
     expected = None
-    if current is not None and current.status != travel.CANCELLED:
+    if current is not None and current.status != SeatStatus.CANCELLED:
         expected = current.expected_arrival_at or current.arrival_at
     return Itinerary(
         family_unit_id=family_unit_id,
@@ -212,7 +206,7 @@ def _booking_to(info: Info, family_unit_id: str, site: str) -> BookingRow:
     """The family's open booking to `site`; a clear error when it is not scheduled there."""
     with Session(engine(info)) as session:
         row = travel.current_booking(session, family_unit_id)
-    if row is None or row.status not in travel.OPEN:
+    if row is None or row.status not in HOLDING_SEATS:
         state = f"its booking is {row.status}" if row else "it has no booking"
         raise ValueError(
             f"familyUnitId: family {family_unit_id} is not on its way to any site ({state})"
