@@ -50,7 +50,7 @@ _FIELDS: Mapping[Tier, frozenset[str]] = {
         departure_at arrival_at departed_at expected_arrival_at arrived_at earliest_arrival
         checked_in_at processed_at released_at target_hours shelter_id expected_at languages
         needs_interpreter needs confirmed_at onward_travel registered_at reason command
-        organisation_ids estimated_date"""
+        organisation_ids estimated_date seat_status"""
     ),
     Tier.CASEWORK: _names(
         """pickup_point origin_city origin route_id vehicle_id escorted_convoy risk lodging
