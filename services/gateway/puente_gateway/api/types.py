@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from puente_schemas import commands, common
+from puente_schemas.common import CaseCategory, Channel, PartnerKind
 
 from puente_gateway.api.permissions import MaySeeLegalHistory, guarded
 from puente_gateway.live import Outcome
@@ -31,39 +32,16 @@ __all__ = [
 ]
 
 
-@strawberry.enum
-class Channel(Enum):
-    ONLINE = "online"
-    HOTLINE = "hotline"
-    IN_PERSON = "in_person"
-    ATTORNEY = "attorney"
-
-
-@strawberry.enum
-class CaseCategory(Enum):
-    ACTIVE = "active"
-    IN_ABSENTIA = "in_absentia"
-    DENIED = "denied"
-    TERMINATED = "terminated"
-    INACTIVE = "inactive"
-
-
-# The two enums below spell out common.PartnerKind and roles.Role (less `public`, which is
-# never issued); a test holds them equal.
-@strawberry.enum(
-    description="Kinds of partner organisation; a family's consent names which may see it."
+# The contracts' own enums, not copies: GraphQL spells their members.
+strawberry.enum(Channel)
+strawberry.enum(CaseCategory)
+strawberry.enum(
+    PartnerKind,
+    description="Kinds of partner organisation; a family's consent names which may see it.",
 )
-class PartnerKind(Enum):
-    DHS = "dhs"
-    DOJ = "doj"
-    STATE = "state"
-    UNHCR = "unhcr"
-    IOM = "iom"
-    SHELTER = "shelter"
-    LEGAL_PROVIDER = "legal_provider"
-    HOTLINE = "hotline"
 
 
+# roles.Role less `public`, which is never issued.
 @strawberry.enum(
     name="Role", description="What a token may do (the anonymous `public` role is never issued)."
 )
