@@ -237,6 +237,9 @@ def test_the_plan_survives_a_restart_and_a_failed_transaction(tmp_path):
         plan = restarted.open(session)
     assert "never-committed" not in plan.families
     assert plan.families["c"].status is domain.Status.WAITING
+    # The estimate it was told is kept: a restart announces only estimates that change.
+    assert waiting.estimated_date is not None
+    assert plan.families["c"].estimate == waiting.estimated_date
     assert {f.id for f in plan.scheduled()} == {"a", "b", *(f"x{i}" for i in range(8))}
     assert plan.cursor("calexico") == plan.families["a"].appointment.day
 
@@ -244,3 +247,14 @@ def test_the_plan_survives_a_restart_and_a_failed_transaction(tmp_path):
     register(restarted, arrival("d", 5))
     with Session(engine) as session:
         assert "d" in first.open(session).families
+
+    # Ten families ahead of c fill the day it expected: its new estimate alone is written.
+    told = register(first, *(arrival(f"y{i}", 2) for i in range(10)))
+    moved = [e for e in told if e.family_unit_id == "c"]
+    assert [(e.TYPE.split(".")[-2], e.estimated_date) for e in moved] == [
+        ("appointment-estimated", waiting.estimated_date + DAY)
+    ]
+    with Session(engine) as session:
+        assert Store(defaults=defaults).open(session).families["c"].estimate == (
+            waiting.estimated_date + DAY
+        )

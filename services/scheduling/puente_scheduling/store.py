@@ -64,8 +64,16 @@ class Store:
         if not changes:
             self._version = self._seen
             return
+        estimated = [c for c in changes.families if c.only_estimate]
+        if estimated:  # one statement for the many estimates a change in a line moves
+            rows = [
+                {"family_unit_id": c.family.id, "estimated_day": c.family.estimate}
+                for c in estimated
+            ]
+            session.execute(update(QueueRow), rows)
         for change in changes.families:
-            _write_family(session, change)
+            if not change.only_estimate:
+                _write_family(session, change)
         for site_id in {site.id for site, _ in changes.sites} | set(changes.cursors):
             session.merge(_site_row(plan.sites[site_id], plan.cursor(site_id)))
         values: dict[str, Any] = {"version": _new_version()}

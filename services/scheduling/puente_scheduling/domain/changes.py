@@ -24,6 +24,7 @@ class FamilyChange:
     family: Family
     before: Snapshot
     reason: str
+    only_estimate: bool = False  # nothing but its estimated day changed
 
     def notices(self) -> list[Notice]:
         """Scheduled, rescheduled or cancelled follow the appointment; a family newly in line

@@ -77,6 +77,7 @@ class Plan:
         self._reasons: dict[str, str] = {}
         self._changes = Changes()
         self._dirty: set[str] = set()  # sites whose waiting families need a new estimate
+        self._only_estimated: set[str] = set()  # families whose estimate alone changed
         self._estimated_on: dt.date | None = None
 
     # Reading -----------------------------------------------------------------------------
@@ -268,6 +269,8 @@ class Plan:
             site = self.sites.get(site_id)
             for family, day in self._estimates(site, now) if site else []:
                 if family.estimate != day:
+                    if family.id not in self._touched:
+                        self._only_estimated.add(family.id)
                     self._touch(family)
                     family.estimate = day
         self._dirty.clear()
@@ -280,10 +283,13 @@ class Plan:
         """What changed since the last call, to store and announce."""
         changes = self._changes
         changes.families = [
-            FamilyChange(self.families[i], before, self._reasons.get(i, ""))
+            FamilyChange(
+                self.families[i], before, self._reasons.get(i, ""), i in self._only_estimated
+            )
             for i, before in self._touched.items()
         ]
         self._touched, self._reasons, self._changes = {}, {}, Changes()
+        self._only_estimated = set()
         return changes
 
     # The passes ---------------------------------------------------------------------------
@@ -306,16 +312,19 @@ class Plan:
             self._book(family, site, day, now)
 
     def _day_for(self, family: Family, site: Site, now: dt.datetime) -> dt.date | None:
-        last = self.policy.last_day(now, site, travel_time(family.city, site))
-        first = self._first_day(family, site, now, self._cursors.get(site.id))
+        travel = travel_time(family.city, site)
+        last = self.policy.last_day(now, site, travel)
+        earliest = self.policy.first_day(now, site, travel)
+        first = self._first_day(family, site, earliest, self._cursors.get(site.id))
         return self._room(site, family.people, first, last)
 
+    @staticmethod
     def _first_day(
-        self, family: Family, site: Site, now: dt.datetime, cursor: dt.date | None
+        family: Family, site: Site, earliest: dt.date, cursor: dt.date | None
     ) -> dt.date:
-        """Never sooner than the notice or the journey, nor than transport can bring it; a
-        regular family never before the cursor (an expedite fills the gaps)."""
-        first = self.policy.first_day(now, site, travel_time(family.city, site))
+        """From the `earliest` the notice and the journey allow, never sooner than transport
+        can bring it; a regular family never before the cursor (an expedite fills the gaps)."""
+        first = earliest
         if not family.expedited and cursor is not None:
             first = max(first, cursor)
         while family.not_before and site.start(first) < family.not_before:
@@ -345,11 +354,15 @@ class Plan:
         the passes had no horizon: the ones ahead take their days first."""
         cursor, extra = self._cursors.get(site.id), Counter[dt.date]()
         bookable = site.open and bool(site.open_weekdays)
+        earliest: dict[str, dt.date] = {}  # by city: the notice and the journey from there
         for family in self._waiting_at(site.id):
             if not bookable or family.people > site.capacity_per_day:
                 yield family, None
                 continue
-            first = self._first_day(family, site, now, cursor)
+            if family.city not in earliest:
+                travel = travel_time(family.city, site)
+                earliest[family.city] = self.policy.first_day(now, site, travel)
+            first = self._first_day(family, site, earliest[family.city], cursor)
             day = self._room(site, family.people, first, dt.date.max, extra)
             assert day is not None  # an open day with room always comes
             extra[day] += family.people
