@@ -10,7 +10,7 @@ from typing import Any
 
 import uvicorn
 from opentelemetry.trace import SpanKind
-from puente_runtime import Bus, Clock, Service, Settings
+from puente_runtime import Bus, Clock, Service, Settings, metrics
 from puente_runtime.outbox import Contract
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -73,6 +73,7 @@ class Gateway:
             routes=[
                 Route("/health", self._health),
                 Route("/ready", self._ready),
+                Route("/metrics", self._metrics),
                 Route("/graphql", self.graphql, methods=["POST"]),
                 WebSocketRoute("/graphql", self.graphql),
                 *console.routes(),
@@ -133,6 +134,10 @@ class Gateway:
     async def _ready(self, request: Request) -> PlainTextResponse:
         ready = self.service.ready()
         return PlainTextResponse("ok\n" if ready else "not ready\n", 200 if ready else 503)
+
+    async def _metrics(self, request: Request) -> Response:
+        """Prometheus text of every service in this process (async: read on the loop)."""
+        return Response(metrics.exposition(), headers={"content-type": metrics.CONTENT_TYPE})
 
 
 def _operation(command: Contract) -> str:

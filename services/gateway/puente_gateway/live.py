@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from puente_runtime import metrics
+
 from puente_gateway.access import Principal, RecordAccess
 
 __all__ = ["Entry", "Hub", "Listener", "Outcome", "Outcomes", "TooMany"]
@@ -97,10 +99,12 @@ class Hub:
             raise TooMany(refused)
         listener = Listener(principal=principal, queue=asyncio.Queue(self.queue_size + 1))
         self._listeners.add(listener)
+        metrics.live_subscriptions.add(1, {"service": "gateway"})
         try:
             yield listener
         finally:
             self._listeners.discard(listener)
+            metrics.live_subscriptions.add(-1, {"service": "gateway"})
 
     def publish(self, entry: Entry) -> None:
         resume = (

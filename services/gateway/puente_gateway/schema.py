@@ -35,12 +35,14 @@ from puente_gateway.api import (
 )
 from puente_gateway.api import callbacks as hotline
 from puente_gateway.api import notices as inbox
+from puente_gateway.api import operations as running
 from puente_gateway.api import shelters as receiving
 from puente_gateway.api import stages as journey
 from puente_gateway.api import viewer as caller
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
 from puente_gateway.limits import QueryLimits
+from puente_gateway.measuring import Measured
 from puente_gateway.roles import CASE_ROLES, DOCUMENT_ROLES, ISSUABLE, REGISTERING_ROLES, Role
 
 __all__ = ["PUBLIC_FIELDS", "schema"]
@@ -132,6 +134,10 @@ class Query:
     )
     translation_coverage: list[texts.LanguageCoverage] = strawberry.field(
         resolver=texts.translation_coverage, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
+    operations: list[running.ServiceOperations] = strawberry.field(
+        resolver=running.operations,
+        extensions=needs(Role.ADMIN, Role.ANALYST, Role.POLICY_OFFICER),
     )
 
 
@@ -254,6 +260,7 @@ schema = _Schema(
     subscription=Subscription,
     extensions=[
         QueryLimits,
+        Measured,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ],
 )

@@ -1,6 +1,7 @@
 """The runtime every Puente service shares: settings, bus, database, outbox relay, inbox,
 retries and dead letters, tracing, clock, health. Imported by services, never run alone."""
 
+from puente_runtime import metrics
 from puente_runtime.bus import Bus, EmbeddedBus, KafkaBus
 from puente_runtime.clock import AcceleratedClock, Clock, FakeClock, SystemClock
 from puente_runtime.consumer import Consumer, Context, Handlers, NotYet, describe
@@ -25,4 +26,5 @@ __all__ = [
     "SystemClock",
     "Timed",
     "describe",
+    "metrics",
 ]

@@ -42,6 +42,9 @@ class Bus(Protocol):
 
     def subscribe(self, topics: Sequence[str], group: str, handler: Handler) -> None: ...
 
+    async def lag(self, group: str, topics: Sequence[str]) -> dict[str, int]:
+        """Per topic, the messages published that `group` has not yet committed."""
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -107,6 +110,15 @@ class EmbeddedBus:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         self._db.close()
+
+    async def lag(self, group: str, topics: Sequence[str]) -> dict[str, int]:
+        committed = self._committed(group, tuple(topics))
+        return {
+            topic: self._db.execute(
+                "SELECT count(*) FROM log WHERE topic = ? AND offset > ?", (topic, offset)
+            ).fetchone()[0]
+            for topic, offset in committed.items()
+        }
 
     def read(self, topic: str) -> list[Message]:
         """Every message ever published on a topic, for inspection."""
@@ -235,6 +247,34 @@ class KafkaBus:
                 await msg.nack()
                 return
             await msg.ack()
+
+    async def lag(self, group: str, topics: Sequence[str]) -> dict[str, int]:
+        """End offsets less the group's committed offsets, summed over each topic's
+        partitions (a partition the group has not committed yet counts from its start)."""
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        probe = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await admin.start()
+        await probe.start()
+        try:
+            committed = await admin.list_consumer_group_offsets(group)
+            await probe.topics()  # metadata of every topic, so their partitions are known
+            partitions = [
+                TopicPartition(topic, partition)
+                for topic in topics
+                for partition in sorted(probe.partitions_for_topic(topic) or ())
+            ]
+            ends = await probe.end_offsets(partitions) if partitions else {}
+        finally:
+            await probe.stop()
+            await admin.close()
+        behind: dict[str, int] = dict.fromkeys(topics, 0)
+        for partition, end in ends.items():
+            done = committed.get(partition)
+            behind[partition.topic] += end - max(done.offset if done else 0, 0)
+        return behind
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         from aiokafka.admin import AIOKafkaAdminClient, NewTopic

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from puente_runtime import parking
+from puente_runtime import metrics, parking
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
 from puente_runtime.messages import Message
@@ -137,9 +137,13 @@ class Consumer:
         """Apply with retries; park what comes before its cause. True when applied."""
         envelope, contract, handler = decoded
         reason = ""
+        labels = self._labels(message)
         for attempt in range(self._attempts):
+            started = time.perf_counter()
             try:
                 self._apply(envelope, contract, handler, message, parked_id=parked_id)
+                metrics.handler_duration.record(time.perf_counter() - started, labels)
+                metrics.handled.add(1, labels)
                 self._last_applied = time.monotonic()
                 return True
             except NotYet as error:
@@ -147,11 +151,13 @@ class Consumer:
                     parking.park(self._engine, self.group, message, str(error))
                 return False
             except TRANSIENT:
+                metrics.failed.add(1, labels)
                 if attempt + 1 == self._attempts:
                     raise
                 await asyncio.sleep(self._backoff * 2**attempt)
             except Exception as error:  # noqa: BLE001 - any handler bug: retry, then dead-letter
                 reason = describe(error)
+                metrics.failed.add(1, labels)
                 log.warning(
                     "%s failed on %s (attempt %d): %s",
                     self.group,
@@ -250,7 +256,11 @@ class Consumer:
         for callback in context.after_commit:
             callback()
 
+    def _labels(self, message: Message) -> dict[str, str]:
+        return {"service": self.service, "consumer": self.group, "topic": message.topic}
+
     async def dead_letter(self, message: Message, reason: str) -> None:
+        metrics.dead_lettered.add(1, self._labels(message))
         log.error(
             "dead-lettering %s@%s for %s: %s", message.topic, message.offset, self.group, reason
         )

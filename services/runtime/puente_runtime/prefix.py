@@ -35,6 +35,10 @@ class PrefixedBus:
 
         self.bus.subscribe([self.prefix + topic for topic in topics], group, unprefixed)
 
+    async def lag(self, group: str, topics: Sequence[str]) -> dict[str, int]:
+        behind = await self.bus.lag(group, [self.prefix + topic for topic in topics])
+        return {topic.removeprefix(self.prefix): count for topic, count in behind.items()}
+
     async def start(self) -> None:
         await self.bus.start()
 

@@ -49,7 +49,11 @@ async def serve(services: list[Service], bus: Bus, settings: Settings) -> None:
     if settings.health_port:
         from puente_runtime.health import serve_health
 
-        health = await serve_health(settings.health_port, lambda: all(s.ready() for s in services))
+        health = await serve_health(
+            settings.health_port,
+            lambda: all(s.ready() for s in services),
+            settings.health_host,
+        )
     logging.getLogger("puente").info("%s ready", ", ".join(s.name for s in services))
     await stop.wait()
     if health:

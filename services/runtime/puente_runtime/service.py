@@ -13,12 +13,15 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind
 from puente_schemas import Envelope
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select, text
 
+from puente_runtime import metrics
 from puente_runtime.bus import Bus
 from puente_runtime.clock import Clock
 from puente_runtime.consumer import Consumer, Handlers, describe
 from puente_runtime.outbox import Contract, Relay, envelope_for, stage, subject_of
+from puente_runtime.parking import ParkedRow
 from puente_runtime.settings import Settings
 from puente_runtime.storage import OutboxRow, make_engine, try_lock
 from puente_runtime.tracing import extract, make_tracer
@@ -27,6 +30,7 @@ from puente_runtime.upgrades import History
 # Clock-driven work: given the open session and the time, change state and return events.
 Timed = Callable[[Session, dt.datetime], Sequence[Contract]]
 TIMED_PAUSE_SECONDS = 0.1
+LAG_SECONDS = 10.0  # how often consumer lag is measured (Kafka asks the broker each time)
 log = logging.getLogger("puente.service")
 
 
@@ -57,6 +61,9 @@ class Service:
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._consumers: list[Consumer] = []
+        self._lag: dict[tuple[str, str], int] = {}
+        metrics.watch(self)
         if handlers:
             self.consume(f"{settings.group_prefix}.{name}", handlers)
 
@@ -77,6 +84,9 @@ class Service:
         )
         self.bus.subscribe(consumer.topics, group, consumer)
         self.also_run(consumer.sweep_forever)
+        if not self._consumers:
+            self.also_run(self._measure_lag_forever)
+        self._consumers.append(consumer)
         return consumer
 
     def also_run(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -160,6 +170,37 @@ class Service:
             )
         return envelopes
 
+    def outbox_backlog(self) -> int:
+        unpublished = col(OutboxRow.published_at).is_(None)
+        with Session(self.engine) as session:
+            return session.exec(
+                select(func.count()).select_from(OutboxRow).where(unpublished)
+            ).one()
+
+    def parked(self) -> dict[tuple[str, str], int]:
+        query = select(ParkedRow.consumer, ParkedRow.topic, func.count()).group_by(
+            col(ParkedRow.consumer), col(ParkedRow.topic)
+        )
+        with Session(self.engine) as session:
+            return {(group, topic): n for group, topic, n in session.exec(query)}
+
+    def lag(self) -> dict[tuple[str, str], int]:
+        return dict(self._lag)
+
+    async def measure_lag(self) -> None:
+        """Ask the bus how far behind each consumer group is (`lag()` then answers it)."""
+        for consumer in self._consumers:
+            behind = await self.bus.lag(consumer.group, consumer.topics)
+            self._lag.update({(consumer.group, t): n for t, n in behind.items()})
+
+    async def _measure_lag_forever(self) -> None:
+        while True:
+            try:
+                await self.measure_lag()
+            except Exception as error:  # noqa: BLE001 - the broker may be away; measure later
+                log.warning("%s: consumer lag not measured: %s", self.name, describe(error))
+            await asyncio.sleep(LAG_SECONDS)
+
     def ready(self) -> bool:
         try:
             with Session(self.engine) as session:
@@ -179,4 +220,5 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        metrics.forget(self)
         self.engine.dispose()

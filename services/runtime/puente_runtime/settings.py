@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = 0.5
     relay_crash_before: str | None = None
     health_port: int | None = None
+    metrics_peers: str = ""  # the gateway's `operations`: other processes' /metrics URLs, a,b
+    health_host: str = "127.0.0.1"  # 0.0.0.0 where Prometheus scrapes from elsewhere
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     trusted_proxies: str = ""  # addresses whose X-Forwarded-For the gateway believes

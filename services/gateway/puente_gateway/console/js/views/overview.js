@@ -20,6 +20,7 @@ const PROCESSING = `{ processingTimes { site targetHours families inProcessing w
   overTarget checkInToProcessed { p50Hours maxHours } overdue { familyUnitId } } }`;
 const SHELTERS = "{ shelters { id name city beds bedsFree } }";
 const ORGANISATIONS = "{ organisations { id name kind tokens { id revokedAt } } }";
+const OPERATIONS = "{ operations { service lag deadLetters parked outboxBacklog } }";
 
 function fairness(sites) {
   const today = new Date();
@@ -96,6 +97,13 @@ function organisationsPanel(data) {
     data.organisations.map((o) => [o.name, o.kind, o.tokens.filter((k) => !k.revokedAt).length])));
 }
 
+// The figures each service's /metrics serves, summed per service (issue 11, item 4).
+function operationsPanel(data) {
+  return panel(t("operationsTitle"), "operations", table(
+    [t("service"), t("lag"), t("deadLetters"), t("parked"), t("outboxBacklog")],
+    data.operations.map((s) => [s.service, s.lag, s.deadLetters, s.parked, s.outboxBacklog])));
+}
+
 export function render(root, context) {
   const body = h("div", { class: "grid" });
   root.append(h("h2", {}, t("overview")), body);
@@ -114,6 +122,7 @@ export function render(root, context) {
     if (context.has("ANALYST")) panels.push(read(PROCESSING, processingPanel));
     panels.push(read(fairness(sites.data.sites), fairnessPanel));
     if (context.has("ADMIN")) panels.push(read(ORGANISATIONS, organisationsPanel));
+    panels.push(read(OPERATIONS, operationsPanel));
     body.replaceChildren(...(await Promise.all(panels)));
   }
 
