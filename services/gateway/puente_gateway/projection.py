@@ -9,11 +9,14 @@ subscribers and waiting requests is announced only after that transaction commit
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
 
 from puente_runtime import Context, NotYet
 from puente_runtime.consumer import HandlerFn
+from puente_runtime.outbox import PUBLISHED_AT
+from puente_runtime.tracing import trace_id_of
 from puente_schemas import EVENTS, Event
 from puente_schemas.events import (
     AppointmentEstimated,
@@ -130,6 +133,11 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
         type=short_type(ctx.envelope.type),
         occurred_at=ctx.envelope.time,
         data=event.model_dump(mode="json"),
+        source=ctx.envelope.source.removeprefix("/puente/"),
+        causation_id=ctx.envelope.causation_id,
+        trace_id=trace_id_of(dict(ctx.headers)),
+        published_at=_published_at(ctx.headers),
+        applied_at=ctx.clock.now(),
     )
     ctx.session.add(row)
     ctx.session.flush()
@@ -144,6 +152,15 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
         functools.partial(outcomes.settle, ctx.envelope.correlation_id, outcome)
     )
     return []
+
+
+def _published_at(headers: Mapping[str, str]) -> dt.datetime | None:
+    """When the producer's relay published it (a header the relay adds; absent before)."""
+    published = headers.get(PUBLISHED_AT)
+    try:
+        return dt.datetime.fromisoformat(published) if published else None
+    except ValueError:
+        return None  # a producer outside Puente's runtime: the flow shows no publish time
 
 
 def _preceding(session: Session, family_unit_id: str, event: Event) -> str | None:

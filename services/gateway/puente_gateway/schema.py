@@ -34,6 +34,7 @@ from puente_gateway.api import (
     webhooks,
 )
 from puente_gateway.api import callbacks as hotline
+from puente_gateway.api import flow as tracing
 from puente_gateway.api import notices as inbox
 from puente_gateway.api import operations as running
 from puente_gateway.api import shelters as receiving
@@ -60,6 +61,9 @@ SHELTER_READERS = (*CASE_ROLES, Role.ANALYST, Role.POLICY_OFFICER)
 class Query:
     family_unit: families.FamilyUnit | None = strawberry.field(
         resolver=families.family_unit, extensions=needs(*CASE_ROLES, family_argument="id")
+    )
+    flow: tracing.Flow | None = strawberry.field(
+        resolver=tracing.flow, extensions=needs(*CASE_ROLES)
     )
     queue_position: queue.QueuePosition | None = strawberry.field(
         resolver=queue.queue_position, extensions=needs(*CASE_ROLES)

@@ -54,6 +54,14 @@ class TimelineEntry(SQLModel, table=True):
     type: str
     occurred_at: dt.datetime
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # Its flow (api/flow.py): the service that produced it, the event that caused it, its
+    # trace, when the producer's relay published it and when the gateway applied it (None
+    # for entries recorded before these were kept).
+    source: str | None = None
+    causation_id: str | None = None
+    trace_id: str | None = None
+    published_at: dt.datetime | None = None
+    applied_at: dt.datetime | None = None
 
 
 class QueueEntry(SQLModel, table=True):

@@ -51,6 +51,7 @@ class Context:
     clock: Clock
     envelope: Envelope
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    headers: Mapping[str, str] = field(default_factory=dict)  # the message's, trace and all
 
 
 HandlerFn = Callable[[Any, Context], Iterable[Contract]]
@@ -223,6 +224,7 @@ class Consumer:
             "messaging.message.id": envelope.id,
             "puente.event_type": envelope.type,
             "puente.family_unit_id": envelope.subject,
+            "messaging.consumer.group.name": self.group,
         }
         with (
             self._tracer.start_as_current_span(
@@ -235,7 +237,9 @@ class Consumer:
         ):
             if parked_id is not None:
                 parking.unpark(session, parked_id)
-            context = Context(session=session, clock=self._clock, envelope=envelope)
+            context = Context(
+                session=session, clock=self._clock, envelope=envelope, headers=message.headers
+            )
             if session.get(InboxRow, (self.group, envelope.id)) is None:
                 outgoing = [
                     (

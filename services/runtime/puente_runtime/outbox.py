@@ -24,6 +24,7 @@ from puente_runtime.tracing import inject_current
 
 log = logging.getLogger("puente.outbox")
 RETRY_SECONDS = 1.0
+PUBLISHED_AT = "puente_published_at"  # a header: when the relay published the message
 
 
 Contract: TypeAlias = Command | Event
@@ -136,10 +137,16 @@ class Relay:
             if any(row.type == self._crash_before for row in rows):
                 log.warning("fault injection: SIGKILL before publishing %s", self._crash_before)
                 os.kill(os.getpid(), signal.SIGKILL)
+            # Consumers learn when it was published (a flow's hops, api/flow.py in the gateway).
+            now = self._clock.now()
+            published = {PUBLISHED_AT: now.isoformat()}
             await self._bus.publish_batch(
-                [Message(r.topic, r.key, r.body, headers=json.loads(r.headers)) for r in rows]
+                [
+                    Message(r.topic, r.key, r.body, {**json.loads(r.headers), **published})
+                    for r in rows
+                ]
             )
             sent = update(OutboxRow).where(col(OutboxRow.id).in_([row.id for row in rows]))
-            session.exec(sent.values(published_at=self._clock.now()))
+            session.exec(sent.values(published_at=now))
             session.commit()
             return len(rows)

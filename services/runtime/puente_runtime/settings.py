@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     clock_speed: float = 1.0
     clock_epoch: float | None = None
     clock_start: dt.datetime | None = None  # what the clock reads at the epoch (simulations)
-    otel_exporter: Literal["none", "file", "otlp", "console"] = "none"
+    # memory: kept in this process (tracing.recent), for the embedded run's flow waterfall
+    otel_exporter: Literal["none", "file", "otlp", "console", "memory"] = "none"
     otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
     retry_attempts: int = 3
     retry_backoff_seconds: float = 0.05

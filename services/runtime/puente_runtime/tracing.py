@@ -6,7 +6,8 @@ Spans carry ids only (event id, type, family-unit id): never a name, A-number or
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from opentelemetry import context as otel_context
@@ -56,6 +57,37 @@ class JsonLinesExporter(SpanExporter):
         self._file.close()
 
 
+class RecentSpans(SpanExporter):
+    """The last `limit` finished spans of every service in this process (the embedded run's
+    span store: the gateway's `flow` draws a family's trace from it, without a collector)."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._spans: deque[ReadableSpan] = deque(maxlen=limit)
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        self._spans.extend(spans)
+        return SpanExportResult.SUCCESS
+
+    def of_traces(self, trace_ids: Collection[str]) -> list[ReadableSpan]:
+        """The spans kept of these traces (hex trace ids), oldest first."""
+        wanted = {int(trace_id, 16) for trace_id in trace_ids}
+        return [span for span in list(self._spans) if _trace_of(span) in wanted]
+
+
+def _trace_of(span: ReadableSpan) -> int | None:
+    context = span.get_span_context()
+    return context.trace_id if context else None
+
+
+recent = RecentSpans()
+
+
+def trace_id_of(headers: dict[str, str]) -> str | None:
+    """The trace id a message's `traceparent` names, as 32 hex digits, if it has one."""
+    parts = headers.get("traceparent", "").split("-")
+    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
+
+
 def make_tracer(service: str, settings: Settings) -> Tracer:
     provider = TracerProvider(resource=Resource.create({"service.name": f"puente-{service}"}))
     if settings.otel_exporter == "file":
@@ -66,6 +98,8 @@ def make_tracer(service: str, settings: Settings) -> Tracer:
 
         exporter = OTLPSpanExporter(endpoint=settings.otel_endpoint)
         provider.add_span_processor(BatchSpanProcessor(exporter))
+    elif settings.otel_exporter == "memory":
+        provider.add_span_processor(SimpleSpanProcessor(recent))
     elif settings.otel_exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     return provider.get_tracer("puente")

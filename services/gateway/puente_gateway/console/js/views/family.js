@@ -4,6 +4,7 @@
 import { problem, subscribe } from "../api.js";
 import { h, panel, table, when } from "../dom.js";
 import { t } from "../i18n.js";
+import { waterfall } from "../waterfall.js";
 
 export const id = "family";
 export const roles = ["REGISTRAR", "HOTLINE_OPERATOR", "LEGAL_PROVIDER", "EXPEDITE_DECIDER",
@@ -19,6 +20,9 @@ const MEMBERS = `query ($id: ID!) { familyUnit(id: $id) { members {
   givenName familyName birthDate language needsInterpreter } } }`;
 const DOCUMENTS = `query ($id: ID!) { documents(familyUnitId: $id) { allReady
   members { memberId ready documents { kind status } } } }`;
+const FLOW = `query ($id: ID!) { flow(familyUnitId: $id) { traceId
+  events { type service causeType publishLagSeconds hops { consumer lagSeconds } }
+  spans { spanId name service start durationMs } } }`;
 const EVENTS = `subscription ($id: ID!) { familyEvents(familyUnitId: $id) {
   cursor type occurredAt } }`;
 
@@ -38,6 +42,24 @@ function hop(previous, entry) {
   const seconds = (new Date(entry.occurredAt) - new Date(previous.occurredAt)) / 1000;
   if (seconds < 90) return `+${seconds.toFixed(1)} s`;
   return seconds < 5400 ? `+${Math.round(seconds / 60)} min` : `+${(seconds / 3600).toFixed(1)} h`;
+}
+
+function lag(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  if (seconds < 90) return `${seconds.toFixed(1)} s`;
+  return seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
+// The family's flow (issue 11, item 3): each event's producer, cause and hops, and its trace.
+function flowPanel(flow) {
+  return panel(t("flowTitle"), "flow",
+    h("p", {}, t("traceId"), ": ", h("code", { id: "trace-id" }, flow.traceId ?? "—")),
+    flow.spans.length ? waterfall(t("waterfall"), flow.spans)
+      : h("p", { class: "muted" }, t("noSpans")),
+    table([t("event"), t("service"), t("cause"), t("published"), t("appliedBy")],
+      flow.events.map((e) => [e.type, e.service ?? "—", e.causeType ?? "—",
+        lag(e.publishLagSeconds), e.hops.map((hop) => `${hop.consumer} +${lag(hop.lagSeconds)}`)
+          .join(", ")])));
 }
 
 function summary(data) {
@@ -85,7 +107,9 @@ export function render(root, context, [familyId]) {
     header.replaceChildren(summary(result.data));
     const parts = [context.ask(MEMBERS, { id: familyId })];
     if (context.has(...DOCUMENT_ROLES)) parts.push(context.ask(DOCUMENTS, { id: familyId }));
+    const flowing = context.ask(FLOW, { id: familyId });
     const [members, documents] = await Promise.all(parts);
+    const flow = await flowing;
     const people = members.data?.familyUnit?.members;
     const shown = [panel(t("members"), "members", people
       ? table([t("name"), t("birthDate"), t("language"), t("interpreter")], people.map((m) =>
@@ -96,6 +120,7 @@ export function render(root, context, [familyId]) {
         documents.data.documents.members.flatMap((m) =>
           m.documents.map((d) => [m.memberId.slice(0, 8), d.kind, d.status])))));
     }
+    if (flow.data?.flow) shown.push(flowPanel(flow.data.flow));
     if (!stopped) extra.replaceChildren(...shown);
   }
 
