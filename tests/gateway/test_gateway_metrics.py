@@ -4,6 +4,7 @@ counted by operation."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 
@@ -14,6 +15,7 @@ from puente_runtime.messages import to_message
 from puente_runtime.outbox import envelope_for
 from puente_schemas.topics import dead_letter_topic
 
+from tests.kafka.processes import free_port
 from tests.polling import eventually
 
 from .support import TRACEPARENT, Harness, registered
@@ -113,3 +115,46 @@ async def test_graphql_requests_are_counted_by_their_root_fields_never_by_client
     assert value(after, name, **labels) == value(before, name, **labels) + 1
     assert not any("Lopez" in str(key) or "mine" in str(key) for key in after)
     assert value(after, "puente_graphql_duration_seconds_count", **labels) >= 1
+
+
+TRANSPORT = b'consumer="puente.transport",service="transport",topic="puente.scheduling.events"'
+PEER = b"""# TYPE puente_consumer_lag gauge
+puente_consumer_lag{%s} 7.0
+# TYPE puente_messages_dead_lettered counter
+puente_messages_dead_lettered_total{%s} 2.0
+# TYPE puente_outbox_backlog gauge
+puente_outbox_backlog{service="transport"} 3.0
+""" % (TRANSPORT, TRANSPORT)
+
+
+async def test_operations_reads_the_other_processes_metrics_and_leaves_out_one_that_is_down(
+    make_harness,
+) -> None:
+    """The distributed run: each service in its own process, read from its /metrics."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readline()
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(PEER), PEER))
+        await writer.drain()
+        writer.close()
+
+    peer = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = peer.sockets[0].getsockname()[1]
+    down = free_port()
+    harness = make_harness(
+        metrics_peers=f"http://127.0.0.1:{port}/metrics, http://127.0.0.1:{down}/metrics"
+    )
+    try:
+        result = await harness.execute(OPERATIONS, harness.context_for(Role.POLICY_OFFICER))
+    finally:
+        peer.close()
+    assert result.errors is None
+    services = {one["service"]: one for one in result.data["operations"]}
+    assert services["transport"] == {
+        "service": "transport",
+        "lag": 7,
+        "deadLetters": 2,
+        "parked": 0,
+        "outboxBacklog": 3,
+    }
+    assert "gateway" in services  # its own process's figures, read directly
