@@ -77,9 +77,10 @@ async def test_a_familys_flow_names_each_hop_across_the_services_in_one_trace(pl
         for hop in event["hops"]:
             assert hop["lagSeconds"] >= 0
             assert at(hop["appliedAt"]) >= at(event["publishedAt"])
-    # Scheduling applied `registered` when it scheduled; transport `scheduled` when it booked.
-    assert {"scheduling", "gateway"} <= {hop["consumer"] for hop in registered["hops"]}
-    assert {"transport", "gateway"} <= {hop["consumer"] for hop in scheduled["hops"]}
+    # Every consumer of `registered`, those that publish nothing about it too (notifications).
+    consumers = {"scheduling", "processing", "notifications", "gateway"}
+    assert consumers <= {hop["consumer"] for hop in registered["hops"]}
+    assert {"transport", "processing", "gateway"} <= {hop["consumer"] for hop in scheduled["hops"]}
 
     spans = flow["spans"]
     assert {span["traceId"] for span in spans} == {flow["traceId"]}

@@ -43,6 +43,7 @@ class NotYet(Exception):
 
 
 TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+APPLIED_AT = "puente.applied_at"  # a consumer span's attribute
 
 
 @dataclass(frozen=True)
@@ -232,9 +233,12 @@ class Consumer:
                 context=extract(message.headers),
                 kind=SpanKind.CONSUMER,
                 attributes=attributes,
-            ),
+            ) as span,
             Session(self._engine, expire_on_commit=False) as session,
         ):
+            # On the service's clock (accelerated in a demo), as the envelope's times are:
+            # a flow's hop (the gateway's api/flow.py) reads it from the span.
+            span.set_attribute(APPLIED_AT, self._clock.now().isoformat())
             if parked_id is not None:
                 parking.unpark(session, parked_id)
             context = Context(

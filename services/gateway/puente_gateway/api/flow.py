@@ -2,11 +2,12 @@
 produced it, its cause, when it occurred, when its producer's relay published it, when each
 consumer the gateway knows of applied it, the lag of each hop, and its trace.
 
-A consumer's application is known to the gateway when the gateway applied it itself, or when
-the consumer published an event it caused (that event's time is when its handler ran). All of
-those times are the platform's clock. The spans are the family's traces as this process keeps
-them (the embedded run's span store, real time); in the distributed run spans go to the
-collector and `spans` is empty. Nothing personal: ids, types, services and times only.
+A consumer's application is known to the gateway when the gateway applied it itself, when
+the consumer published an event it caused (that event's time is when its handler ran), or
+from the consumer's span (its `puente.applied_at`) while this process keeps it: the embedded
+run's span store. All of those times are the platform's clock; the spans' own start and
+duration are real time. In the distributed run spans go to the collector and `spans` is
+empty. Nothing personal: ids, types, services and times only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import defaultdict
 
 import strawberry
 from opentelemetry.sdk.trace import ReadableSpan
+from puente_runtime.consumer import APPLIED_AT
 from puente_runtime.tracing import recent
 from sqlmodel import Session
 from strawberry.types import Info
@@ -83,9 +85,22 @@ def _seconds(later: dt.datetime, earlier: dt.datetime) -> float:
     return round((later - earlier).total_seconds(), 6)
 
 
-def _hops(row: TimelineEntry, effects: list[TimelineEntry]) -> list[Hop]:
+def _applied(spans: list[ReadableSpan]) -> dict[str, dict[str, dt.datetime]]:
+    """Per event id, when each service's consumer applied it, as its spans record."""
+    found: dict[str, dict[str, dt.datetime]] = defaultdict(dict)
+    for span in spans:
+        attributes = span.attributes or {}
+        event_id, at = attributes.get("messaging.message.id"), attributes.get(APPLIED_AT)
+        if event_id is not None and at is not None:
+            found[str(event_id)][_service(span)] = dt.datetime.fromisoformat(str(at))
+    return found
+
+
+def _hops(
+    row: TimelineEntry, effects: list[TimelineEntry], spans: dict[str, dt.datetime]
+) -> list[Hop]:
     since = row.published_at or row.occurred_at
-    applied = {effect.source or "?": effect.occurred_at for effect in effects}
+    applied = {effect.source or "?": effect.occurred_at for effect in effects} | spans
     if row.applied_at is not None:
         applied["gateway"] = row.applied_at
     return [
@@ -94,7 +109,12 @@ def _hops(row: TimelineEntry, effects: list[TimelineEntry]) -> list[Hop]:
     ]
 
 
-def _event(row: TimelineEntry, types: dict[str, str], effects: list[TimelineEntry]) -> FlowEvent:
+def _event(
+    row: TimelineEntry,
+    types: dict[str, str],
+    effects: list[TimelineEntry],
+    spans: dict[str, dt.datetime],
+) -> FlowEvent:
     published = row.published_at
     return FlowEvent(
         event_id=strawberry.ID(row.event_id),
@@ -106,7 +126,7 @@ def _event(row: TimelineEntry, types: dict[str, str], effects: list[TimelineEntr
         published_at=published,
         publish_lag_seconds=_seconds(published, row.occurred_at) if published else None,
         trace_id=row.trace_id,
-        hops=_hops(row, effects),
+        hops=_hops(row, effects, spans),
     )
 
 
@@ -127,10 +147,14 @@ def _visible(
     )
 
 
+def _service(span: ReadableSpan) -> str:
+    return str(span.resource.attributes.get("service.name", "?")).removeprefix("puente-")
+
+
 def _span(span: ReadableSpan) -> FlowSpan:
     context = span.get_span_context()
     assert context is not None and span.start_time is not None and span.end_time is not None
-    service = str(span.resource.attributes.get("service.name", "?")).removeprefix("puente-")
+    service = _service(span)
     return FlowSpan(
         trace_id=format(context.trace_id, "032x"),
         span_id=format(context.span_id, "016x"),
@@ -163,9 +187,10 @@ def flow(info: Info, family_unit_id: strawberry.ID) -> Flow | None:
     traces = [row.trace_id for row in rows if row.trace_id]
     kept = recent.of_traces(set(traces))
     spans = [s for s in kept if _visible(s, family_unit_id, caller, access)]
+    applied = _applied(spans)
     return Flow(
         family_unit_id=family_unit_id,
         trace_id=traces[0] if traces else None,
-        events=[_event(row, types, effects[row.event_id]) for row in rows],
+        events=[_event(row, types, effects[row.event_id], applied[row.event_id]) for row in rows],
         spans=[_span(s) for s in sorted(spans, key=lambda s: s.start_time or 0)[:MAX_SPANS]],
     )
