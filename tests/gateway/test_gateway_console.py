@@ -56,3 +56,11 @@ async def test_viewer_tells_the_caller_its_own_roles_and_an_anonymous_caller_not
         }
     }
     assert anonymous.status_code == 401
+
+
+async def test_a_notices_link_serves_the_console(harness: Harness) -> None:
+    async with client(harness) as http:
+        page = await http.get("/notices/n-1")
+
+    assert page.status_code == 200
+    assert '<script type="module" src="/console/js/main.js">' in page.text

@@ -225,3 +225,23 @@ async def test_another_organisations_notice_is_refused_like_an_unknown_one(
     assert [e.message for e in theirs.errors or []] == ["noticeId: unknown notice 'n-1'"]
     assert [e.message for e in unknown.errors or []] == ["noticeId: unknown notice 'n-9'"]
     assert harness.staged_commands() == []
+
+
+async def test_one_notice_is_read_by_its_id_and_another_organisations_reads_as_none(
+    harness: Harness,
+) -> None:
+    await harness.publish_all(issued("n-1", CASA), issued("n-2", CASA), issued("n-3", LEGAL))
+    one = "query($id: ID) { notices(id: $id) { id title } }"
+
+    ours = await harness.execute(
+        one, harness.context_for(Role.SHELTER, organisation_id=CASA), id="n-2"
+    )
+    theirs = await harness.execute(
+        one, harness.context_for(Role.SHELTER, organisation_id=CASA), id="n-3"
+    )
+
+    assert ours.data == {"notices": [{"id": "n-2", "title": "Aviso n-2"}]}
+    assert theirs.data == {"notices": []}  # as an unknown notice: nothing of LEGAL's shows
+    with Session(harness.gateway.service.engine) as session:
+        other = notices.notice(session, "n-1")
+    assert other is not None and other.first_read_at is None  # only the one asked for was read

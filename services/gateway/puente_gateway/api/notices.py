@@ -79,11 +79,21 @@ def _cursor(after: str | None) -> int:
     return int(after)
 
 
-def _read(info: Info, organisation_id: str, after: int, unacknowledged_only: bool) -> list[Notice]:
+def _read(
+    info: Info,
+    organisation_id: str,
+    after: int,
+    unacknowledged_only: bool,
+    notice_id: str | None = None,
+) -> list[Notice]:
     """The notices, recorded as read by their organisation if this is the first time."""
     with Session(engine(info)) as session:
         rows = notices.inbox(
-            session, organisation_id, after=after, unacknowledged_only=unacknowledged_only
+            session,
+            organisation_id,
+            after=after,
+            unacknowledged_only=unacknowledged_only,
+            notice_id=notice_id,
         )
         found = [_notice(row, cursor) for row, cursor in rows]
         notices.mark_read(session, [row.notice_id for row, _ in rows], gateway(info).clock.now())
@@ -91,9 +101,13 @@ def _read(info: Info, organisation_id: str, after: int, unacknowledged_only: boo
 
 
 def own_notices(
-    info: Info, after: str | None = None, unacknowledged_only: bool | None = False
+    info: Info,
+    after: str | None = None,
+    unacknowledged_only: bool | None = False,
+    id: strawberry.ID | None = None,
 ) -> list[Notice]:
-    return _read(info, _organisation(info), _cursor(after), bool(unacknowledged_only))
+    """`id`: that notice alone (none if it is not the organisation's: as an unknown one)."""
+    return _read(info, _organisation(info), _cursor(after), bool(unacknowledged_only), id)
 
 
 async def notice_feed(info: Info, after: str | None = None) -> AsyncGenerator[Notice, None]:

@@ -1,6 +1,7 @@
 """The operations console: static assets shipped in this package (no CDN, no build step),
-served at `/` (the page) and `/console/` (its scripts and styles). It talks to the GraphQL
-API only, as any partner would."""
+served at `/` (the page), at `/notices/{id}` (the link a notice's e-mail carries: the page,
+which shows that notice after sign-in) and `/console/` (its scripts and styles). It talks to
+the GraphQL API only, as any partner would."""
 
 from __future__ import annotations
 
@@ -41,4 +42,8 @@ async def _page(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/", _page), Mount("/console", _Assets(directory=ASSETS))]
+    return [
+        Route("/", _page),
+        Route("/notices/{notice_id}", _page),
+        Mount("/console", _Assets(directory=ASSETS)),
+    ]

@@ -4,11 +4,12 @@ import { SessionEnded, forget, keep, query, token } from "./api.js";
 import { h } from "./dom.js";
 import { language, setLanguage, t, translatePage } from "./i18n.js";
 import * as family from "./views/family.js";
+import * as notice from "./views/notices.js";
 import * as overview from "./views/overview.js";
 import * as port from "./views/port.js";
 import * as shelter from "./views/shelter.js";
 
-const VIEWS = [overview, family, shelter, port];
+const VIEWS = [overview, family, shelter, port, notice];
 const VIEWER = "{ viewer { name roles sites shelterId } }";
 
 let viewer = null;
@@ -56,7 +57,7 @@ function show() {
   if (!viewer) return;
   const views = allowed();
   const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
-  const view = views.find((v) => v.id === name) ?? views[0];
+  const view = views.find((v) => v.id === name) ?? views.find((v) => !v.hidden);
   leave();
   const container = $("view");
   container.replaceChildren();
@@ -78,7 +79,7 @@ function start() {
   $("sign-out").hidden = false;
   $("who").textContent = `${viewer.name} · ${viewer.roles.map((r) => t(`role.${r}`)).join(", ")}`;
   const nav = $("views");
-  nav.replaceChildren(...allowed().map((view) =>
+  nav.replaceChildren(...allowed().filter((view) => !view.hidden).map((view) =>
     h("a", { href: `#/${view.id}`, "data-view": view.id }, t(view.id))));
   nav.hidden = false;
   show();
@@ -109,6 +110,10 @@ $("language").addEventListener("click", () => {
   if (viewer) start();
 });
 window.addEventListener("hashchange", () => { show(); $("main").focus(); });
+
+// A notice's e-mail links to /notices/{id}: the same page, showing that notice once signed in.
+const linked = location.pathname.match(/^\/notices\/([^/]+)$/);
+if (linked) history.replaceState(null, "", `/#/notice/${linked[1]}`);
 
 translatePage();
 if (token()) signIn(token());

@@ -1,10 +1,12 @@
 // Shelter: the families coming to my shelter (what the API lets a shelter see: no names, no
-// legal history), its beds, and confirming an arrival. Re-read when a step arrives.
+// legal history), its beds, and confirming an arrival, re-read when a step arrives; and the
+// shelter's notices with their Acknowledge button (notices.js).
 
 import { problem } from "../api.js";
 import { h, panel, table, when } from "../dom.js";
 import { t } from "../i18n.js";
 import { answer, liveRefresh } from "./actions.js";
+import { noticesPanel } from "./notices.js";
 
 export const id = "shelter";
 export const roles = ["SHELTER"];
@@ -26,7 +28,8 @@ export function render(root, context) {
   }
   const body = h("div", {});
   const status = h("p", { role: "status", id: "action-status" });
-  root.append(status, body);
+  const notices = noticesPanel(context);
+  root.append(status, body, notices.element);
 
   async function confirm(familyUnitId) {
     status.replaceChildren(answer(await context.ask(CONFIRM, { id: familyUnitId }),
@@ -71,5 +74,6 @@ export function render(root, context) {
   }
 
   refresh();
-  return liveRefresh(context, refresh);
+  const stopLive = liveRefresh(context, refresh);
+  return () => { stopLive(); notices.close(); };
 }
