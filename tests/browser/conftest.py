@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Error, Page, sync_playwright
 from tests.kafka.processes import _die_with_parent, free_port
 from tests.servers import unavailable
 
-from .support import Console
+from .support import Console, screenshot
 
 CHROMIUM = os.environ.get("PUENTE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -59,6 +59,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "PUENTE_GATEWAY_PORT": str(port),
         "PUENTE_SIMULATOR": "false",
         "PUENTE_RELAY_POLL_SECONDS": "0.05",
+        # A family without an appointment is stuck at once (test_console_stuck.py).
+        "PUENTE_STUCK_UNSCHEDULED_HOURS": "0",
     }
     log = var_dir / "platform.log"
     with log.open("wb") as output:
@@ -107,7 +109,5 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context.set_default_timeout(10_000)
     opened = context.new_page()
     yield opened
-    artifacts = Path(os.environ.get("PUENTE_ARTIFACTS", "var/artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
-    opened.screenshot(path=artifacts / f"{request.node.name}.png", full_page=True)
+    screenshot(opened, request.node.name)
     context.close()

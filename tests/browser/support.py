@@ -3,6 +3,7 @@ tokens) and as partners (registering families), and polling with a deadline."""
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -77,7 +78,7 @@ class Console:
         query = "mutation ($id: ID!) { revokeToken(tokenId: $id) }"
         assert self.graphql(self.admin_token, query, id=self.token_ids[token])["revokeToken"]
 
-    def register(self, token: str, city: str = "Tijuana") -> str:
+    def register(self, token: str, city: str = "Tijuana", country: str = "MX") -> str:
         """A family of two (an adult in MPP and a child) in `city`; its family-unit id."""
         a_number = f"A{random.randrange(10**8, 10**9)}"
         members = [
@@ -91,7 +92,7 @@ class Console:
             token,
             REGISTER,
             input={"channel": "ONLINE", "consent": ["SHELTER"], "members": members,
-                   "currentLocation": {"city": city, "country": "MX"}},
+                   "currentLocation": {"city": city, "country": country}},
         )["registerFamily"]  # fmt: skip
         assert answer["status"] == "ACCEPTED", answer
         family_unit_id: str = answer["familyUnitId"]
@@ -115,6 +116,13 @@ class Console:
         page.get_by_label("Token").fill(token)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A screenshot kept as an artifact beside the one of each test's last screen."""
+    artifacts = Path(os.environ.get("PUENTE_ARTIFACTS", "var/artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
 
 
 def shelter_of(console: Console, family_unit_id: str) -> str:

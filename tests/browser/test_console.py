@@ -26,12 +26,12 @@ def test_a_wrong_token_gets_a_clear_message_and_no_data(console: Console, page: 
     assert page.evaluate("sessionStorage.length") == 0
 
 
-def test_the_admin_sees_the_overview_and_family_views_and_no_shelter_or_port(
+def test_the_admin_sees_the_overview_family_and_stuck_views_and_no_shelter_or_port(
     console: Console, page: Page
 ) -> None:
     console.sign_in(page, console.admin_token)
 
-    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family", "Stuck"])
     expect(page.locator("#organisations")).to_contain_text("Puente operations")
     expect(page.locator("#fairness")).to_contain_text("No family was passed over")
     # The admin may not read the queue or the shelters: those panels are not drawn at all.
@@ -112,14 +112,14 @@ def test_the_language_switch_changes_the_consoles_own_texts(console: Console, pa
     page.get_by_role("button", name="Español").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia"])
+    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia", "Detenidas"])
     expect(page.locator("#organisations")).to_contain_text("Organizaciones")
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
 
     page.reload()  # the choice is kept; the session too (sessionStorage)
-    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia"])
+    expect(page.locator(VIEWS)).to_have_text(["Resumen", "Familia", "Detenidas"])
     page.get_by_role("button", name="English").click()
-    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family", "Stuck"])
 
 
 def test_the_console_is_usable_with_the_keyboard_alone(console: Console, page: Page) -> None:
@@ -127,7 +127,7 @@ def test_the_console_is_usable_with_the_keyboard_alone(console: Console, page: P
     expect(page.get_by_label("Token")).to_be_focused()
     page.keyboard.type(console.admin_token)
     page.keyboard.press("Enter")
-    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family"])
+    expect(page.locator(VIEWS)).to_have_text(["Overview", "Family", "Stuck"])
 
     for _ in range(10):  # Tab through the header to the Family link
         page.keyboard.press("Tab")

@@ -23,7 +23,7 @@ def test_a_shelter_sees_the_families_coming_to_it_and_another_shelter_does_not(
     other = "rescue-mission-el-paso" if ours != "rescue-mission-el-paso" else "ozanam-center"
 
     console.sign_in(page, console.token_for("SHELTER", kind="SHELTER", shelter_id=other))
-    expect(page.locator("#views a")).to_have_text(["Family", "Shelter"])
+    expect(page.locator("#views a")).to_have_text(["Family", "Stuck", "Shelter"])
     page.get_by_role("link", name="Shelter").click()
     expect(page.locator("#arrivals")).to_be_visible()
     expect(page.locator("#arrivals")).not_to_contain_text(family)
@@ -47,7 +47,7 @@ def test_a_port_officer_checks_in_a_family_at_its_site_only_and_sees_its_documen
     elsewhere = "nogales" if site != "nogales" else "laredo"
 
     console.sign_in(page, console.token_for("PORT_OFFICER", kind="DHS", sites=[elsewhere]))
-    expect(page.locator("#views a")).to_have_text(["Family", "Port"])
+    expect(page.locator("#views a")).to_have_text(["Family", "Stuck", "Port"])
     page.get_by_role("link", name="Port").click()
     expect(page.locator("#site option")).to_have_text([elsewhere])
     page.get_by_label("Family id").fill(family)

@@ -39,6 +39,7 @@ from puente_gateway.api import notices as inbox
 from puente_gateway.api import operations as running
 from puente_gateway.api import shelters as receiving
 from puente_gateway.api import stages as journey
+from puente_gateway.api import stuck as stalled
 from puente_gateway.api import viewer as caller
 from puente_gateway.api.permissions import needs, public
 from puente_gateway.api.types import CommandAnswer
@@ -142,6 +143,9 @@ class Query:
     operations: list[running.ServiceOperations] = strawberry.field(
         resolver=running.operations,
         extensions=needs(Role.ADMIN, Role.ANALYST, Role.POLICY_OFFICER),
+    )
+    stuck_families: list[stalled.StuckFamily] = strawberry.field(
+        resolver=stalled.stuck_families, extensions=needs(*CASE_ROLES)
     )
 
 

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     replay_page: int = 500  # timeline entries read at a time when a subscriber catches up
     min_notice_hours: float = 72.0
     policy_notice_hours: float = 24.0  # shelters hear of a policy change this long ahead
+    # A family counts as stuck (gateway's stuckFamilies) past these: registered without an
+    # appointment, an appointment without transport, past departure or arrival, unreleased.
+    stuck_unscheduled_hours: float = 24.0
+    stuck_unbooked_hours: float = 24.0
+    stuck_departure_grace_hours: float = 1.0
+    stuck_arrival_grace_hours: float = 2.0
+    stuck_unreleased_hours: float = 12.0
     platform_key: str | None = None  # seals webhook secrets (a secret; see sealing.py)
     webhook_allow_private: bool = False  # webhooks to loopback/private addresses (dev, tests)
     notice_escalation_hours: float = 12.0  # an unacknowledged policy notice is sent again

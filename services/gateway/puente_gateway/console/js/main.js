@@ -8,8 +8,9 @@ import * as notice from "./views/notices.js";
 import * as overview from "./views/overview.js";
 import * as port from "./views/port.js";
 import * as shelter from "./views/shelter.js";
+import * as stuck from "./views/stuck.js";
 
-const VIEWS = [overview, family, shelter, port, notice];
+const VIEWS = [overview, family, stuck, shelter, port, notice];
 const VIEWER = "{ viewer { name roles sites shelterId } }";
 
 let viewer = null;
