@@ -20,7 +20,16 @@ from sqlmodel import Session, col, select
 
 from puente_gateway.tables import PolicyAlertRow, PolicyRow
 
-__all__ = ["alert", "alerts", "apply", "at_risk", "earlier_alerts", "next_alert", "policy"]
+__all__ = [
+    "alert",
+    "alerts",
+    "apply",
+    "at_risk",
+    "earlier_alerts",
+    "latest",
+    "next_alert",
+    "policy",
+]
 
 
 def _alert(ctx: Context, policy: PolicyRow, message_type: str, reason: str = "") -> None:
@@ -106,6 +115,12 @@ def apply(event: Event, ctx: Context) -> None:
 
 def policy(session: Session, policy_id: str) -> PolicyRow | None:
     return session.get(PolicyRow, policy_id)
+
+
+def latest(session: Session, limit: int) -> Sequence[PolicyRow]:
+    """The policies announced last, newest first."""
+    query = select(PolicyRow).order_by(col(PolicyRow.announced_at).desc()).limit(limit)
+    return session.exec(query).all()
 
 
 def at_risk(session: Session) -> Sequence[PolicyRow]:

@@ -27,6 +27,7 @@ __all__ = [
     "WAITING",
     "apply",
     "appointments",
+    "booked_between",
     "entry",
     "place",
     "site",
@@ -164,6 +165,18 @@ def waiting_ahead(session: Session, row: QueueEntry) -> list[QueueEntry]:
         if other.eligible and (p := place(other)) is not None and ordering.key(p) < mine
     ]
     return [other for _, other in sorted(ahead, key=lambda pair: pair[0])]
+
+
+def booked_between(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> list[tuple[str, dt.datetime, int]]:
+    """(site, appointment time, people) of every appointment in [start, end)."""
+    query = select(QueueEntry.site, QueueEntry.appointment_at, QueueEntry.people).where(
+        QueueEntry.status == SCHEDULED,
+        col(QueueEntry.appointment_at) >= start,
+        col(QueueEntry.appointment_at) < end,
+    )
+    return [(site or "", at, people) for site, at, people in session.exec(query) if at]
 
 
 def appointments(session: Session, site_id: str) -> list[fairness.Appointment]:

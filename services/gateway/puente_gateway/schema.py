@@ -23,6 +23,7 @@ from puente_gateway.api import (
     compliance,
     expedites,
     families,
+    load,
     partners,
     policies,
     ports,
@@ -131,6 +132,9 @@ class Query:
     policy_compliance: compliance.PolicyCompliance = strawberry.field(
         resolver=compliance.policy_compliance, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
     )
+    policies: list[compliance.PolicyCompliance] = strawberry.field(
+        resolver=compliance.policies, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
+    )
     policies_at_risk: list[compliance.PolicyAtRisk] = strawberry.field(
         resolver=compliance.policies_at_risk, extensions=needs(Role.ADMIN, Role.POLICY_OFFICER)
     )
@@ -143,6 +147,9 @@ class Query:
     operations: list[running.ServiceOperations] = strawberry.field(
         resolver=running.operations,
         extensions=needs(Role.ADMIN, Role.ANALYST, Role.POLICY_OFFICER),
+    )
+    site_load: list[load.SiteLoad] = strawberry.field(
+        resolver=load.site_load, extensions=needs(Role.ANALYST, Role.POLICY_OFFICER)
     )
     stuck_families: list[stalled.StuckFamily] = strawberry.field(
         resolver=stalled.stuck_families, extensions=needs(*CASE_ROLES)

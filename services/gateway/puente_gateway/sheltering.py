@@ -21,6 +21,7 @@ from puente_schemas.events import (
     ShelterAssignmentWithdrawn,
     ShelterUpdated,
 )
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from puente_gateway.tables import ShelterArrival, ShelterRow
@@ -34,6 +35,7 @@ __all__ = [
     "arrivals",
     "assigned_shelter",
     "assigned_shelters",
+    "expected_counts",
     "families_at",
     "shelter",
     "shelters",
@@ -152,6 +154,16 @@ def assigned_shelters(session: Session, family_unit_ids: set[str]) -> dict[str, 
         col(ShelterArrival.status).in_(_COMING),
     )
     return {row.family_unit_id: row.shelter_id for row in session.exec(query)}
+
+
+def expected_counts(session: Session) -> dict[str, tuple[int, int]]:
+    """Per shelter, the families and people expected or on their way (not yet arrived)."""
+    query = (
+        select(ShelterArrival.shelter_id, func.count(), func.sum(ShelterArrival.people))
+        .where(col(ShelterArrival.status).in_([EXPECTED, RELEASED]))
+        .group_by(col(ShelterArrival.shelter_id))
+    )
+    return {shelter: (families, people or 0) for shelter, families, people in session.exec(query)}
 
 
 def families_at(session: Session, shelter_id: str) -> set[str]:

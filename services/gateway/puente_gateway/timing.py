@@ -84,17 +84,22 @@ class Spread:
     count: int
     average: float | None
     p50: float | None
+    p90: float | None
     maximum: float | None
 
 
 def spread(values: Sequence[float | None]) -> Spread:
-    """Count, mean, median and maximum of the durations known (None: not happened yet)."""
+    """Count, mean, median, 90th percentile and maximum of the durations known (None: not
+    happened yet)."""
     known = [value for value in values if value is not None]
     if not known:
-        return Spread(count=0, average=None, p50=None, maximum=None)
+        return Spread(count=0, average=None, p50=None, p90=None, maximum=None)
     return Spread(
         count=len(known),
         average=statistics.fmean(known),
         p50=statistics.median(known),
+        p90=statistics.quantiles(known, n=10, method="inclusive")[-1]
+        if len(known) > 1
+        else known[0],
         maximum=max(known),
     )

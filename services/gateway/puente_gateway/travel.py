@@ -25,6 +25,7 @@ from puente_gateway.tables import BookingRow, TransportFailureRow
 
 __all__ = [
     "apply",
+    "arriving_between",
     "booking",
     "bookings_of",
     "bookings_on",
@@ -162,6 +163,18 @@ def bookings_on(session: Session, day: dt.date, route_ids: Iterable[str]) -> Seq
     )
     order = (col(BookingRow.departure_at), col(BookingRow.vehicle_id), col(BookingRow.booking_id))
     return session.exec(query.order_by(*order)).all()
+
+
+def arriving_between(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> Sequence[tuple[str, str]]:
+    """(site, status) of every booking due to arrive in [start, end), arrived or not."""
+    query = select(BookingRow.site, BookingRow.status).where(
+        col(BookingRow.arrival_at) >= start,
+        col(BookingRow.arrival_at) < end,
+        col(BookingRow.status).in_([*OPEN, ARRIVED]),
+    )
+    return session.exec(query).all()
 
 
 def failures_of(session: Session, family_unit_id: str) -> Sequence[TransportFailureRow]:

@@ -16,7 +16,16 @@ from puente_gateway import compliance, notices, organisations
 from puente_gateway.api.permissions import engine
 from puente_gateway.tables import NoticeRow, Organisation, PolicyRow
 
-__all__ = ["OrganisationCompliance", "PolicyAtRisk", "PolicyCompliance", "policies_at_risk"]
+__all__ = [
+    "OrganisationCompliance",
+    "PolicyAtRisk",
+    "PolicyCompliance",
+    "policies",
+    "policies_at_risk",
+    "policy_compliance",
+]
+
+MAX_POLICIES = 50
 
 
 @strawberry.type(description="What one organisation was told of a policy, and when.")
@@ -91,6 +100,18 @@ def _entries(
     return [_entry(o, latest.get(o.id), policy) for o in chosen]
 
 
+def _compliance(
+    session: Session, policy: PolicyRow, everyone: Sequence[Organisation]
+) -> PolicyCompliance:
+    return PolicyCompliance(
+        policy_id=strawberry.ID(policy.policy_id),
+        title=policy.title,
+        effective_at=policy.effective_at,
+        status=policy.status,
+        organisations=_entries(session, policy, everyone),
+    )
+
+
 def policy_compliance(info: Info, policy_id: strawberry.ID) -> PolicyCompliance:
     """Every organisation on the platform: one sent no notice shows as such."""
     everyone = organisations.organisations(engine(info))
@@ -98,13 +119,16 @@ def policy_compliance(info: Info, policy_id: strawberry.ID) -> PolicyCompliance:
         policy = compliance.policy(session, policy_id)
         if policy is None:
             raise ValueError(f"policyId: unknown policy '{policy_id}'")
-        return PolicyCompliance(
-            policy_id=strawberry.ID(policy.policy_id),
-            title=policy.title,
-            effective_at=policy.effective_at,
-            status=policy.status,
-            organisations=_entries(session, policy, everyone),
-        )
+        return _compliance(session, policy, everyone)
+
+
+def policies(info: Info, limit: int = 10) -> list[PolicyCompliance]:
+    """The `limit` (1 to 50) policies announced last, newest first, each as policyCompliance."""
+    if not 1 <= limit <= MAX_POLICIES:
+        raise ValueError(f"limit: must be between 1 and {MAX_POLICIES}")
+    everyone = organisations.organisations(engine(info))
+    with Session(engine(info)) as session:
+        return [_compliance(session, p, everyone) for p in compliance.latest(session, limit)]
 
 
 def policies_at_risk(info: Info) -> list[PolicyAtRisk]:

@@ -103,6 +103,10 @@ class Shelter:
         description="e.g. food, medical, mental_health, onward_travel."
     )
     updated_at: dt.datetime
+    expected_families: int = strawberry.field(
+        description="Families expected or on their way, not yet arrived (a count: no one named)."
+    )
+    expected_people: int
     expected_arrivals: list[ExpectedArrival] = strawberry.field(
         resolver=_expected_arrivals,
         description="The families coming (and, with includeArrived, come) to this shelter, "
@@ -110,7 +114,7 @@ class Shelter:
     )
 
 
-def _shelter(row: ShelterRow) -> Shelter:
+def _shelter(row: ShelterRow, expected: tuple[int, int]) -> Shelter:
     return Shelter(
         id=strawberry.ID(row.id),
         name=row.name,
@@ -121,13 +125,18 @@ def _shelter(row: ShelterRow) -> Shelter:
         beds_free=row.beds_free,
         services=list(row.services),
         updated_at=row.updated_at,
+        expected_families=expected[0],
+        expected_people=expected[1],
     )
 
 
 def shelters(info: Info, id: strawberry.ID | None = None) -> list[Shelter]:
     """Every shelter (or the one named), by id."""
     with Session(engine(info)) as session:
-        return [_shelter(row) for row in sheltering.shelters(session, id)]
+        expected = sheltering.expected_counts(session)
+        return [
+            _shelter(row, expected.get(row.id, (0, 0))) for row in sheltering.shelters(session, id)
+        ]
 
 
 async def update_shelter_capacity(

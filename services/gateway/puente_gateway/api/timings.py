@@ -26,6 +26,7 @@ class Durations:
     count: int
     average_hours: float | None
     p50_hours: float | None
+    p90_hours: float | None
     max_hours: float | None
 
 
@@ -97,6 +98,7 @@ def _durations(values: Sequence[float | None]) -> Durations:
         count=found.count,
         average_hours=found.average,
         p50_hours=found.p50,
+        p90_hours=found.p90,
         max_hours=found.maximum,
     )
 

@@ -59,3 +59,41 @@ export function bars({ title, series, groups, markerLabel }) {
   figure.setAttribute("aria-label", t("chart"));
   return figure;
 }
+
+// One column per day (e.g. people booked), against a horizontal line (e.g. capacity per day);
+// a column over the line is drawn in the warning colour.
+// days: [{ label, value }]
+export function columns({ title, days, limit, limitLabel }) {
+  const width = 320, height = 120, bottom = 18, left = 4;
+  const top = Math.max(1, limit ?? 0, ...days.map((d) => d.value));
+  const step = (width - left) / Math.max(days.length, 1);
+  const y = (value) => height - bottom - ((height - bottom - 8) * value) / top;
+  const svg = node("svg", {
+    viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "aria-label": title,
+  });
+  svg.append(node("title", {}, title));
+  days.forEach((day, index) => {
+    const x = left + index * step;
+    const over = limit !== undefined && day.value > limit;
+    const bar = node("rect", {
+      x: x + 1, y: y(day.value), width: Math.max(step - 2, 1),
+      height: Math.max(height - bottom - y(day.value), day.value ? 1 : 0),
+      fill: over ? "#b3261e" : COLOURS[0], "data-value": day.value,
+    });
+    bar.append(node("title", {}, `${day.label}: ${day.value}`));
+    svg.append(bar);
+    if (index % 2 === 0) {
+      svg.append(node("text", { x: x + step / 2, y: height - 4, "text-anchor": "middle" },
+        day.label));
+    }
+  });
+  if (limit !== undefined) {
+    const line = node("line", {
+      x1: left, x2: width, y1: y(limit), y2: y(limit), stroke: "#e07b00", "stroke-width": 2,
+      "stroke-dasharray": "4 3",
+    });
+    line.append(node("title", {}, `${limitLabel} ${limit}`));
+    svg.append(line);
+  }
+  return svg;
+}

@@ -2,8 +2,8 @@
 // only for the roles the API lets read it; the figures are re-read every few seconds.
 
 import { problem } from "../api.js";
-import { bars } from "../chart.js";
-import { h, hours, panel, table } from "../dom.js";
+import { bars, columns } from "../chart.js";
+import { h, hours, panel, table, when } from "../dom.js";
 import { t } from "../i18n.js";
 
 export const id = "overview";
@@ -16,9 +16,14 @@ const QUEUE = `{ sites { id name capacityPerDay open }
   queueSummary { site waitingFamilies waitingPeople waitingForEligibility
                  scheduledFamilies scheduledPeople } }`;
 const STAGES = "{ familiesByStage { stage families } }";
+const LOAD = `{ siteLoad(days: 14) { site name open capacityPerDay days { date people }
+  arrivingToday arrivedToday } }`;
 const PROCESSING = `{ processingTimes { site targetHours families inProcessing withinTarget
-  overTarget checkInToProcessed { p50Hours maxHours } overdue { familyUnitId } } }`;
-const SHELTERS = "{ shelters { id name city beds bedsFree } }";
+  overTarget checkInToProcessed { p50Hours p90Hours maxHours } } }`;
+const SHELTERS = "{ shelters { id name city beds bedsFree expectedFamilies expectedPeople } }";
+const POLICIES = `{ policies(limit: 5) { policyId title effectiveAt status
+  organisations { noticeId hoursAhead acknowledgedAt atRisk } } }`;
+const NOTICE_HOURS = 24; // rule 6: at least 24 hours' notice (notifications enforces it)
 const ORGANISATIONS = "{ organisations { id name kind tokens { id revokedAt } } }";
 const OPERATIONS = "{ operations { service lag deadLetters parked outboxBacklog } }";
 
@@ -63,13 +68,48 @@ function stagesPanel(data) {
   }));
 }
 
+function loadPanel(data) {
+  const sites = data.siteLoad.filter((s) => s.open || s.days.some((d) => d.people));
+  return panel(t("loadTitle"), "load",
+    h("div", { class: "small-multiples" }, sites.map((s) => h("figure", { "data-site": s.site },
+      h("figcaption", {}, s.name, h("span", { class: "muted" },
+        ` · ${t("capacityPerDay")} ${s.capacityPerDay}`)),
+      columns({
+        title: `${s.name}: ${t("loadChart")}`, limit: s.capacityPerDay,
+        limitLabel: t("capacityPerDay"),
+        days: s.days.map((d) => ({ label: d.date.slice(8), value: d.people })),
+      })))),
+    table([t("site"), t("bookedFortnight"), t("arrivingToday"), t("arrivedToday")],
+      data.siteLoad.map((s) => [s.name, s.days.reduce((sum, d) => sum + d.people, 0),
+        s.arrivingToday, s.arrivedToday])));
+}
+
 function processingPanel(data) {
   return panel(t("processingTitle"), "processing", table(
-    [t("site"), t("target"), t("median"), t("longest"), t("inProcessing"), t("withinTarget"),
-      t("overTarget"), t("overdue")],
+    [t("site"), t("target"), t("median"), t("p90"), t("longest"), t("inProcessing"),
+      t("withinTarget"), t("overdue")],
     data.processingTimes.map((row) => [row.site, hours(row.targetHours),
-      hours(row.checkInToProcessed.p50Hours), hours(row.checkInToProcessed.maxHours),
-      row.inProcessing, row.withinTarget, row.overTarget, row.overdue.length])));
+      hours(row.checkInToProcessed.p50Hours), hours(row.checkInToProcessed.p90Hours),
+      hours(row.checkInToProcessed.maxHours), row.inProcessing, row.withinTarget,
+      h("span", { class: row.overTarget ? "error" : "" }, row.overTarget)])));
+}
+
+function policiesPanel(data) {
+  const rows = data.policies.map((policy) => {
+    const told = policy.organisations.filter((o) => o.noticeId);
+    const ahead = told.filter((o) => o.hoursAhead !== null && o.hoursAhead >= NOTICE_HOURS);
+    const acknowledged = told.filter((o) => o.acknowledgedAt);
+    const atRisk = policy.organisations.filter((o) => o.atRisk).length;
+    return [policy.title, when(policy.effectiveAt), policy.status,
+      `${told.length} / ${policy.organisations.length}`, `${ahead.length} / ${told.length}`,
+      h("span", { class: acknowledged.length === told.length ? "ok" : "" },
+        `${acknowledged.length} / ${told.length}`),
+      h("span", { class: atRisk ? "error" : "" }, atRisk)];
+  });
+  return panel(t("policiesTitle"), "policies", rows.length
+    ? table([t("policy"), t("effective"), t("status"), t("told"), t("toldInTime"),
+      t("acknowledgedCount"), t("atRisk")], rows)
+    : h("p", { class: "muted" }, t("noPolicies")));
 }
 
 function sheltersPanel(data) {
@@ -79,8 +119,9 @@ function sheltersPanel(data) {
       series: [t("beds"), t("bedsFree")],
       groups: data.shelters.map((s) => ({ label: s.name, values: [s.beds, s.bedsFree] })),
     }),
-    table([t("shelter"), t("city"), t("beds"), t("bedsFree")],
-      data.shelters.map((s) => [s.name, s.city, s.beds, s.bedsFree])));
+    table([t("shelter"), t("city"), t("beds"), t("bedsFree"), t("expectedFamilies"),
+      t("expectedPeople")], data.shelters.map((s) => [s.name, s.city, s.beds, s.bedsFree,
+      s.expectedFamilies, s.expectedPeople])));
 }
 
 function fairnessPanel(data) {
@@ -117,9 +158,11 @@ export function render(root, context) {
     const panels = [];
     const sites = await context.ask("{ sites { id name } }");
     if (context.has(...WATCHERS)) {
-      panels.push(read(STAGES, stagesPanel), read(QUEUE, queuePanel), read(SHELTERS, sheltersPanel));
+      panels.push(read(STAGES, stagesPanel), read(QUEUE, queuePanel), read(LOAD, loadPanel),
+        read(SHELTERS, sheltersPanel));
     }
     if (context.has("ANALYST")) panels.push(read(PROCESSING, processingPanel));
+    if (context.has("ADMIN", "POLICY_OFFICER")) panels.push(read(POLICIES, policiesPanel));
     panels.push(read(fairness(sites.data.sites), fairnessPanel));
     if (context.has("ADMIN")) panels.push(read(ORGANISATIONS, organisationsPanel));
     panels.push(read(OPERATIONS, operationsPanel));
