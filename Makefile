@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv sync tools chromium run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices bench-notice-subscribers i18n-coverage bench-subscriptions
+.PHONY: help uv sync tools chromium run test test-fast lint contracts migrate migration kafka-up kafka-down pg-up pg-down up down bench bench-caseload bench-notices bench-notice-subscribers i18n-coverage bench-subscriptions bench-console
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ bench-caseload: sync ## scheduling, transport and processing rules over the whol
 	$(UV) run --locked python -m tests.bench.scheduling
 	$(UV) run --locked python -m tests.bench.transport
 	$(UV) run --locked python -m tests.bench.processing
+
+bench-console: sync ## the console's GraphQL queries (p50, p99, vs a baseline query) on 25,000 families, and navigation to a drawn overview in headless Chromium
+	$(UV) run --locked python -m tests.bench.console
 
 bench-notice-subscribers: sync ## 1,000 live `notices` subscribers on one gateway: delay from notice to receipt (p50, p99) and memory per subscriber, vs raw hub listeners
 	$(UV) run --locked python -m tests.bench.notice_subscribers
