@@ -52,7 +52,7 @@ class Console:
 
     def token_for(self, *roles: str, kind: str, **scope: Any) -> str:
         """A new organisation of `kind` (with `shelter_id`, if given) and a token for it with
-        `roles` (and `sites`, if given)."""
+        `roles` (and `sites` or `routes`, if given)."""
         organisation = self.graphql(
             self.admin_token,
             "mutation ($name: String!, $kind: PartnerKind!, $shelter: ID) {"
@@ -63,12 +63,13 @@ class Console:
         )["createOrganisation"]
         issued = self.graphql(
             self.admin_token,
-            "mutation ($org: ID!, $roles: [Role!]!, $sites: [String!]) {"
+            "mutation ($org: ID!, $roles: [Role!]!, $sites: [String!], $routes: [String!]) {"
             ' issueToken(organisationId: $org, roles: $roles, name: "console test",'
-            " sites: $sites) { token info { id } } }",
+            " sites: $sites, routes: $routes) { token info { id } } }",
             org=organisation["id"],
             roles=list(roles),
             sites=scope.get("sites"),
+            routes=scope.get("routes"),
         )
         token: str = issued["issueToken"]["token"]
         self.token_ids[token] = issued["issueToken"]["info"]["id"]

@@ -140,3 +140,25 @@ def test_the_console_is_usable_with_the_keyboard_alone(console: Console, page: P
     page.keyboard.type("no-such-family")
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_have_text("Family not found, or not one you follow.")
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "views"),
+    [
+        ("ANALYST", "UNHCR", ["Overview"]),
+        ("POLICY_OFFICER", "DHS", ["Overview"]),
+        ("REGISTRAR", "UNHCR", ["Family", "Stuck"]),
+        ("HOTLINE_OPERATOR", "HOTLINE", ["Family", "Stuck"]),
+        ("LEGAL_PROVIDER", "LEGAL_PROVIDER", ["Family", "Stuck"]),
+        ("EXPEDITE_DECIDER", "DHS", ["Family", "Stuck"]),
+        ("TRANSPORT_OPERATOR", "IOM", ["Family", "Stuck"]),
+    ],
+)
+def test_each_role_sees_only_its_views(
+    console: Console, page: Page, role: str, kind: str, views: list[str]
+) -> None:
+    scope = {"routes": ["matamoros--brownsville"]} if role == "TRANSPORT_OPERATOR" else {}
+    console.sign_in(page, console.token_for(role, kind=kind, **scope))
+
+    expect(page.locator(VIEWS)).to_have_text(views)
+    expect(page.locator("#view h2")).to_have_text(views[0])
