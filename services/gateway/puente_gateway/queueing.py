@@ -3,6 +3,7 @@ current appointment; and the reads queuePosition, sites and fairnessAudit make o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from puente_runtime.parking import ParkedRow
 from puente_runtime.settings import Settings
+from puente_schemas.common import SeatStatus
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from puente_gateway import queueing, travel
+from puente_gateway import queueing
 from puente_gateway.tables import (
     BookingRow,
     FamilyRecord,
@@ -147,7 +148,7 @@ def _trips(
 
 def _not_departed(session: Session, now: dt.datetime, limits: Thresholds) -> Iterator[Stuck]:
     grace = limits.departure_grace
-    for trip in _trips(session, travel.BOOKED, BookingRow.departure_at, grace, now):
+    for trip in _trips(session, SeatStatus.BOOKED, BookingRow.departure_at, grace, now):
         yield Stuck(
             expected_by=trip.departure_at + grace,
             family_unit_id=trip.family_unit_id,
@@ -161,7 +162,7 @@ def _not_departed(session: Session, now: dt.datetime, limits: Thresholds) -> Ite
 
 def _not_arrived(session: Session, now: dt.datetime, limits: Thresholds) -> Iterator[Stuck]:
     grace = limits.arrival_grace
-    for trip in _trips(session, travel.DEPARTED, BookingRow.expected_arrival_at, grace, now):
+    for trip in _trips(session, SeatStatus.DEPARTED, BookingRow.expected_arrival_at, grace, now):
         assert trip.expected_arrival_at is not None and trip.departed_at is not None
         yield Stuck(
             expected_by=trip.expected_arrival_at + grace,

@@ -172,7 +172,7 @@ def arriving_between(
     query = select(BookingRow.site, BookingRow.status).where(
         col(BookingRow.arrival_at) >= start,
         col(BookingRow.arrival_at) < end,
-        col(BookingRow.status).in_([*OPEN, ARRIVED]),
+        col(BookingRow.status).in_([*HOLDING_SEATS, SeatStatus.ARRIVED]),
     )
     return session.exec(query).all()
 

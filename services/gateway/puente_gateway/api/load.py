@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 
 import strawberry
+from puente_schemas.common import SeatStatus
 from sqlmodel import Session
 from strawberry.types import Info
 
@@ -58,7 +59,7 @@ def site_load(info: Info, days: int = 14) -> list[SiteLoad]:
             people[(site, at.date())] += size
         for site, status in travel.arriving_between(session, start, start + _DAY):
             due[site] += 1
-            arrived[site] += status == travel.ARRIVED
+            arrived[site] += status == SeatStatus.ARRIVED
     return [
         SiteLoad(
             site=row.id,
