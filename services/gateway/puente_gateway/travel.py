@@ -167,14 +167,14 @@ def bookings_on(session: Session, day: dt.date, route_ids: Iterable[str]) -> Seq
 
 def arriving_between(
     session: Session, start: dt.datetime, end: dt.datetime
-) -> Sequence[tuple[str, str]]:
-    """(site, status) of every booking due to arrive in [start, end), arrived or not."""
-    query = select(BookingRow.site, BookingRow.status).where(
+) -> list[tuple[str, bool]]:
+    """(site, whether it arrived) of every booking due to arrive in [start, end)."""
+    query = select(BookingRow.site, BookingRow.arrived_at).where(
         col(BookingRow.arrival_at) >= start,
         col(BookingRow.arrival_at) < end,
         col(BookingRow.status).in_([*HOLDING_SEATS, SeatStatus.ARRIVED]),
     )
-    return session.exec(query).all()
+    return [(site, arrived_at is not None) for site, arrived_at in session.exec(query)]
 
 
 def failures_of(session: Session, family_unit_id: str) -> Sequence[TransportFailureRow]:

@@ -8,7 +8,6 @@ import datetime as dt
 from collections import Counter
 
 import strawberry
-from puente_schemas.common import SeatStatus
 from sqlmodel import Session
 from strawberry.types import Info
 
@@ -57,9 +56,9 @@ def site_load(info: Info, days: int = 14) -> list[SiteLoad]:
         for site, at, size in queueing.booked_between(session, start, start + days * _DAY):
             families[(site, at.date())] += 1
             people[(site, at.date())] += size
-        for site, status in travel.arriving_between(session, start, start + _DAY):
+        for site, came in travel.arriving_between(session, start, start + _DAY):
             due[site] += 1
-            arrived[site] += status == SeatStatus.ARRIVED
+            arrived[site] += came
     return [
         SiteLoad(
             site=row.id,
