@@ -70,6 +70,7 @@ CONSUMES: dict[str, tuple[Contract, ...]] = {
         c.CreateWebhookEndpoint,
         c.RotateWebhookSecret,
         c.ReplayWebhookDeliveries,
+        c.DeliverWebhookEvent,
     ),
     "gateway": EVENTS,
     "simulator": (

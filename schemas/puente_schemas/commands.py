@@ -4,7 +4,7 @@ by domain rules (the owning service decides), but well-formed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -240,6 +240,24 @@ class ReplayWebhookDeliveries(Command):
     since: dt.datetime
 
 
+class DeliverWebhookEvent(Command):
+    """A family's event for one webhook endpoint, its `data` already redacted by the gateway
+    for the endpoint's organisation (the gateway decides who follows which family and what of
+    an event each may see); notifications signs, sends and retries it like a notice. The
+    event's own id, source, type and time make the CloudEvent the endpoint receives."""
+
+    TYPE = event_type("notifications", "deliver-webhook-event")
+    TOPIC = NOTIFICATIONS_COMMANDS
+    endpoint_id: str
+    organisation_id: str
+    event_id: str
+    event_source: str
+    event_type: str
+    event_time: dt.datetime
+    family_unit_id: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 COMMANDS: tuple[type[Command], ...] = (
     RegisterFamily,
     AddFamilyMember,
@@ -263,4 +281,5 @@ COMMANDS: tuple[type[Command], ...] = (
     CreateWebhookEndpoint,
     RotateWebhookSecret,
     ReplayWebhookDeliveries,
+    DeliverWebhookEvent,
 )

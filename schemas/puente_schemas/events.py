@@ -17,7 +17,7 @@ from puente_schemas.common import (
     PolicyChanges,
     SeatStatus,
 )
-from puente_schemas.topics import event_type, events_topic
+from puente_schemas.topics import GATEWAY_EVENTS, event_type, events_topic
 
 
 class Event(Contract):
@@ -715,3 +715,13 @@ EVENTS: tuple[type[Event], ...] = (
     OrganisationRegistered,
     OrganisationUpdated,
 )
+
+
+def short_type(event_type: str) -> str:
+    """`org.puente.registration.registered.v1` -> `registered`."""
+    return event_type.split(".")[-2]
+
+
+# The names partners use for what happens to families, in `familyEvents(types:)` and in a
+# webhook endpoint's event types: every event but the gateway's own (organisations).
+FEED_TYPES = frozenset(short_type(m.TYPE) for m in EVENTS if m.TOPIC != GATEWAY_EVENTS)

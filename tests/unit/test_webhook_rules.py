@@ -77,6 +77,13 @@ def test_bad_endpoints_are_refused_naming_the_field():
     assert fields(rules.endpoint_errors("https://hooks.example.org/p", [])) == ["event_types"]
 
 
+def test_an_endpoint_may_name_family_events_as_the_feed_does():
+    family = ["shelter-assigned", "transport-booked", *NOTICE]
+    assert rules.endpoint_errors("https://hooks.example.org/p", family) == []
+    (typo,) = rules.endpoint_errors("https://hooks.example.org/p", ["shelter-asigned"])
+    assert typo.field == "event_types" and "unknown: shelter-asigned" in typo.message
+
+
 @pytest.mark.parametrize(
     "address", ["127.0.0.1", "10.1.2.3", "192.168.0.9", "169.254.169.254", "::1", "fe80::1"]
 )

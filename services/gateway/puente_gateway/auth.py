@@ -37,6 +37,7 @@ __all__ = [
     "ensure_admin_token",
     "hash_token",
     "issue_token",
+    "principal_of",
     "revoke_token",
     "write_secret",
 ]
@@ -158,12 +159,17 @@ def authenticate(engine: Engine, authorization: object) -> Principal | None:
         return None
     with Session(engine) as session:
         row = session.get(Token, hash_token(token.strip()))
-        if row is None or row.revoked_at is not None:
-            return None
-        organisation = session.get(Organisation, row.organisation_id)
-        shelter_id = shelter_of(session, row.organisation_id)
+        return None if row is None else principal_of(session, row)
+
+
+def principal_of(session: Session, row: Token) -> Principal | None:
+    """Who a token is, as its organisation stands now; None once it is revoked."""
+    if row.revoked_at is not None:
+        return None
+    organisation = session.get(Organisation, row.organisation_id)
     if organisation is None:
         return None
+    shelter_id = shelter_of(session, row.organisation_id)
     return Principal(
         token_id=row.id,
         name=row.name,

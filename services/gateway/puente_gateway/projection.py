@@ -18,6 +18,7 @@ from puente_runtime.consumer import HandlerFn
 from puente_runtime.outbox import PUBLISHED_AT
 from puente_runtime.tracing import trace_id_of
 from puente_schemas import EVENTS, Event
+from puente_schemas.commands import DeliverWebhookEvent
 from puente_schemas.events import (
     AppointmentEstimated,
     ArrivedAtPort,
@@ -41,12 +42,14 @@ from puente_schemas.events import (
     TransportBooked,
     TransportFailed,
     Waitlisted,
+    short_type,
 )
 from puente_schemas.topics import GATEWAY_EVENTS
 from sqlmodel import Session, col, select
 
 from puente_gateway import (
     compliance,
+    family_hooks,
     notices,
     ports,
     queueing,
@@ -114,12 +117,9 @@ _FOLLOWS: Mapping[type[Event], str] = {
 _UNBOOKED = (TransportFailed, BookingCancelled)
 
 
-def short_type(event_type: str) -> str:
-    """`org.puente.registration.registered.v1` -> `registered`."""
-    return event_type.split(".")[-2]
-
-
-def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list[Event]:
+def project(
+    event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes
+) -> list[DeliverWebhookEvent]:
     family_unit_id = getattr(event, "family_unit_id", None)
     # A refused command changes nothing, not even a family it names that does not exist.
     if family_unit_id is not None and not isinstance(event, CommandRejected):
@@ -141,6 +141,12 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     )
     ctx.session.add(row)
     ctx.session.flush()
+    # To webhooks, by who follows the family now that the event is projected (webhooking.py).
+    deliveries = []
+    if family_unit_id is not None:
+        deliveries = family_hooks.family_deliveries(
+            ctx.session, ctx.envelope, family_unit_id, row.data
+        )
     # Who follows the family, read once here for every live subscriber (access.py).
     access = None
     if family_unit_id is not None and hub.listening:
@@ -151,7 +157,7 @@ def project(event: Event, ctx: Context, *, hub: Hub, outcomes: Outcomes) -> list
     ctx.after_commit.append(
         functools.partial(outcomes.settle, ctx.envelope.correlation_id, outcome)
     )
-    return []
+    return deliveries
 
 
 def _published_at(headers: Mapping[str, str]) -> dt.datetime | None:

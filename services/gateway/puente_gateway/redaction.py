@@ -27,7 +27,7 @@ from typing import Any
 from puente_gateway.access import Principal, RecordAccess, may_see_record, own_client
 from puente_gateway.roles import CASE_ROLES, LEGAL_ROLES, Role
 
-__all__ = ["MEMBER_LEGAL_FIELDS", "Tier", "redact", "tier"]
+__all__ = ["MEMBER_LEGAL_FIELDS", "Tier", "personal", "redact", "tier"]
 
 
 class Tier(Enum):
@@ -131,3 +131,9 @@ def redact(
             for member in shown["members"]
         ]
     return shown
+
+
+def personal(event_type: str, shown: Mapping[str, Any]) -> bool:
+    """Whether what is shown of the event reads a family's record or legal history: a read
+    of personal data, written to the audit log."""
+    return any(tier(event_type, f) in (Tier.RECORD, Tier.LEGAL) for f in shown)

@@ -1,6 +1,6 @@
 """Webhook events in the read model: each organisation's endpoints (never their secrets) and
 every delivery attempt notifications reports, for `webhookEndpoints` and `webhookDeliveries`.
-An organisation sees its own endpoints only; notifications decides everything else."""
+An organisation sees its own endpoints only; notifications decides what is a valid endpoint."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from puente_schemas.events import (
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
-__all__ = ["WEBHOOK_TABLES", "apply", "attempts", "endpoint", "endpoints"]
+__all__ = [
+    "WEBHOOK_TABLES",
+    "apply",
+    "attempts",
+    "created_by",
+    "endpoint",
+    "endpoints",
+]
 
 
 class WebhookEndpointView(SQLModel, table=True):
@@ -50,7 +57,20 @@ class WebhookAttemptView(SQLModel, table=True):
     attempted_at: dt.datetime
 
 
-WEBHOOK_TABLES: tuple[type[SQLModel], ...] = (WebhookEndpointView, WebhookAttemptView)
+class WebhookCreatorView(SQLModel, table=True):
+    """The token that created an endpoint: whose eyes it sees families' events with."""
+
+    __tablename__ = "gateway_webhook_creator"
+
+    endpoint_id: str = Field(primary_key=True)
+    token_id: str = Field(index=True)
+
+
+WEBHOOK_TABLES: tuple[type[SQLModel], ...] = (
+    WebhookEndpointView,
+    WebhookAttemptView,
+    WebhookCreatorView,
+)
 
 
 def apply(event: Event, ctx: Context) -> None:
@@ -115,3 +135,8 @@ def attempts(
         query = query.where(WebhookAttemptView.status == status)
     order = (col(WebhookAttemptView.attempted_at), col(WebhookAttemptView.attempt))
     return session.exec(query.order_by(*order)).all()
+
+
+def created_by(session: Session, endpoint_id: str, token_id: str) -> None:
+    """Remember who asks for the endpoint, before notifications creates it."""
+    session.merge(WebhookCreatorView(endpoint_id=endpoint_id, token_id=token_id))

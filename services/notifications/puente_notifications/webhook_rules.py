@@ -11,9 +11,11 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from puente_schemas.common import FieldError
-from puente_schemas.events import NoticeEscalated, NoticeIssued
+from puente_schemas.events import FEED_TYPES, NoticeEscalated, NoticeIssued
 
-# What an endpoint may subscribe to: notices, as the organisation's inbox receives them.
+# What an endpoint may subscribe to: notices, as the organisation's inbox receives them, and
+# the events of the families its organisation follows, by the names `familyEvents(types:)`
+# takes (the gateway decides who follows which family and redacts each event for it).
 EVENT_TYPES = (NoticeIssued.TYPE, NoticeEscalated.TYPE)
 MAX_URL = 2048
 # When each attempt is made, counted from the first: immediately, then 5 s, 5 min, 30 min,
@@ -80,9 +82,9 @@ def endpoint_errors(url: str, event_types: Iterable[str]) -> list[FieldError]:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         errors.append(FieldError(field="url", message="must be an https:// address"))
-    unknown = sorted(set(event_types) - set(EVENT_TYPES))
+    unknown = sorted(set(event_types) - set(EVENT_TYPES) - FEED_TYPES)
     if unknown or not list(event_types):
-        known = ", ".join(EVENT_TYPES)
+        known = ", ".join(EVENT_TYPES) + ", or a family event type as familyEvents takes it"
         what = f"unknown: {', '.join(unknown)}" if unknown else "none given"
         errors.append(FieldError(field="event_types", message=f"{what}; known: {known}"))
     return errors

@@ -1,5 +1,7 @@
-"""Webhook handlers: endpoints created, their secrets rotated, deliveries replayed, and every
-notice an organisation receives queued for each of its endpoints that asked for it.
+"""Webhook handlers: endpoints created, their secrets rotated, deliveries replayed, every
+notice an organisation receives queued for each of its endpoints that asked for it, and each
+family event the gateway hands over for an endpoint (DeliverWebhookEvent, already redacted
+by the gateway, which decides who follows which family) queued for it.
 
 The deliveries themselves are sent by webhook_delivery.py. Handlers only write rows, in the
 transaction of the message they apply (inbox), so a delivery is queued exactly once.
@@ -7,19 +9,21 @@ transaction of the message they apply (inbox), so a delivery is queued exactly o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import uuid
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from puente_runtime import Context, Handlers
 from puente_runtime.sealing import SECRET_PREFIX, Sealer
-from puente_schemas import Envelope
 from puente_schemas.commands import (
     CreateWebhookEndpoint,
+    DeliverWebhookEvent,
     ReplayWebhookDeliveries,
     RotateWebhookSecret,
 )
@@ -155,22 +159,57 @@ def queue_notice(
             col(WebhookEndpointRow.disabled_at).is_(None),
         )
     )
-    body = cloud_event(ctx.envelope, subject=event.notice_id)
+    envelope = ctx.envelope
+    body = cloud_event(
+        id=envelope.id,
+        source=envelope.source,
+        type=envelope.type,
+        subject=event.notice_id,
+        time=envelope.time,
+        data=envelope.data,
+    )
     for endpoint in endpoints:
-        if ctx.envelope.type in endpoint.event_types:
-            ctx.session.add(
-                WebhookDeliveryRow(
-                    id=webhook_id(endpoint.id, ctx.envelope.id),
-                    endpoint_id=endpoint.id,
-                    organisation_id=endpoint.organisation_id,
-                    event_type=ctx.envelope.type,
-                    body=body,
-                    created_at=ctx.clock.now(),
-                    next_attempt_at=ctx.clock.now(),
-                )
-            )
+        if envelope.type in endpoint.event_types:
+            ctx.session.add(_delivery(ctx, endpoint, envelope.id, envelope.type, body))
     ctx.after_commit.append(wake)
     return []
+
+
+def queue_family_event(
+    command: DeliverWebhookEvent, ctx: Context, *, wake: Callable[[], None]
+) -> list[Event]:
+    """The gateway chose the endpoint and redacted `data` for its organisation; an endpoint
+    disabled (or unknown) by the time this arrives gets nothing, like a notice to it."""
+    endpoint = _own_endpoint(ctx, command.endpoint_id, command.organisation_id)
+    if endpoint is None or endpoint.disabled_at is not None:
+        return []
+    if ctx.session.get(WebhookDeliveryRow, webhook_id(endpoint.id, command.event_id)):
+        return []  # the same event handed over again (a replayed projection)
+    body = cloud_event(
+        id=command.event_id,
+        source=command.event_source,
+        type=command.event_type,
+        subject=command.family_unit_id,
+        time=command.event_time,
+        data=command.data,
+    )
+    ctx.session.add(_delivery(ctx, endpoint, command.event_id, command.event_type, body))
+    ctx.after_commit.append(wake)
+    return []
+
+
+def _delivery(
+    ctx: Context, endpoint: WebhookEndpointRow, event_id: str, event_type: str, body: str
+) -> WebhookDeliveryRow:
+    return WebhookDeliveryRow(
+        id=webhook_id(endpoint.id, event_id),
+        endpoint_id=endpoint.id,
+        organisation_id=endpoint.organisation_id,
+        event_type=event_type,
+        body=body,
+        created_at=ctx.clock.now(),
+        next_attempt_at=ctx.clock.now(),
+    )
 
 
 def webhook_id(endpoint_id: str, event_id: str) -> str:
@@ -178,19 +217,21 @@ def webhook_id(endpoint_id: str, event_id: str) -> str:
     return f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, f'{endpoint_id}/{event_id}').hex}"
 
 
-def cloud_event(envelope: Envelope, *, subject: str) -> str:
+def cloud_event(
+    *, id: str, source: str, type: str, subject: str, time: dt.datetime, data: dict[str, Any]
+) -> str:
     """The event as a CloudEvents 1.0 JSON event (structured mode). Notices name no person:
-    a family appears only by its id."""
+    a family appears only by its id; a family's event carries what the gateway left of it."""
     return json.dumps(
         {
             "specversion": "1.0",
-            "id": envelope.id,
-            "source": envelope.source,
-            "type": envelope.type,
+            "id": id,
+            "source": source,
+            "type": type,
             "subject": subject,
-            "time": envelope.time.isoformat(),
+            "time": time.isoformat(),
             "datacontenttype": "application/json",
-            "data": envelope.data,
+            "data": data,
         },
         separators=(",", ":"),
     )
@@ -230,6 +271,7 @@ def webhook_handlers(
         ReplayWebhookDeliveries: partial(replay, wake=wake),
         NoticeIssued: queue,
         NoticeEscalated: queue,
+        DeliverWebhookEvent: partial(queue_family_event, wake=wake),
     }
 
 

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from puente_schemas import EVENTS
-from puente_schemas.topics import GATEWAY_EVENTS
+from puente_schemas.events import FEED_TYPES
 from sqlmodel import Session
 from strawberry.types import Info
 
 from puente_gateway import records
 from puente_gateway.api.permissions import audit_read, engine, principal
-from puente_gateway.projection import short_type
-from puente_gateway.redaction import Tier, redact, tier
+from puente_gateway.redaction import personal, redact
 
 if TYPE_CHECKING:
     from puente_gateway.api.families import FamilyEvent
 
 __all__ = ["EVENT_TYPES", "event_data", "known_types"]
 
-EVENT_TYPES = frozenset(short_type(m.TYPE) for m in EVENTS if m.TOPIC != GATEWAY_EVENTS)
-_PERSONAL = {Tier.RECORD, Tier.LEGAL}
+EVENT_TYPES = FEED_TYPES
 
 
 def known_types(types: list[str] | None) -> frozenset[str] | None:
@@ -44,6 +41,6 @@ def event_data(root: FamilyEvent, info: Info) -> Any:
         with Session(engine(info)) as session:
             record = records.access(session, family_unit_id)
     shown = redact(caller, root.type, root.content, record)
-    if family_unit_id is not None and any(tier(root.type, f) in _PERSONAL for f in shown):
+    if family_unit_id is not None and personal(root.type, shown):
         audit_read(info, caller, [family_unit_id], allowed=True)
     return shown

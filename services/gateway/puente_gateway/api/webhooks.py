@@ -1,5 +1,7 @@
 """Webhooks, per Standard Webhooks: an organisation creates endpoints, rotates their secrets,
-reads the delivery attempts and replays deliveries; notifications sends them.
+reads the delivery attempts and replays deliveries; notifications sends them. An endpoint
+may name family event types (as `familyEvents(types:)` takes them): it then receives the
+events of the families its creator's token follows, redacted for that token (webhooking.py).
 
 The gateway makes each endpoint's `whsec_` secret, shows it once, and sends it to
 notifications sealed with the platform key (puente_runtime.sealing): it is never in clear on
@@ -115,12 +117,19 @@ async def _with_secret(
 async def create_webhook_endpoint(
     info: Info, url: str, event_types: list[str], description: str = ""
 ) -> WebhookSecretAnswer:
+    organisation_id = _organisation(info)
+    endpoint_id = gateway(info).new_id()
+    caller = principal(info)
+    assert caller is not None
+    with Session(engine(info)) as session:  # whose eyes it sees families' events with
+        webhooking.created_by(session, endpoint_id, caller.token_id)
+        session.commit()
     return await _with_secret(
         info,
-        gateway(info).new_id(),
+        endpoint_id,
         commands.CreateWebhookEndpoint,
         "webhook-endpoint-created",
-        organisation_id=_organisation(info),
+        organisation_id=organisation_id,
         url=url,
         event_types=event_types,
         description=description,
