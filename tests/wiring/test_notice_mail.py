@@ -147,6 +147,7 @@ async def test_without_smtp_each_email_is_an_eml_file_under_var_mail(tmp_path):
         parsed = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
         assert parsed["To"] == "ixchel@beta.example.org"
         assert parsed["Subject"] == "[Puente] Cambio de política: Laredo 40/day"
+        assert parsed["Content-Language"] == "spa"
         await eventually(
             lambda: [
                 d

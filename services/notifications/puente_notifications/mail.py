@@ -98,9 +98,9 @@ def message(mail: MailRow, *, sender: str, link_base: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = mail.address
     email["Subject"] = puente_texts.render(subject, mail.language, title=mail.title)
-    email["Content-Language"] = mail.language
     email["Message-ID"] = f"<{mail.id}@puente>"
     email.set_content(body)
+    email["Content-Language"] = mail.language  # after set_content, which drops Content-*
     return email
 
 
