@@ -162,6 +162,11 @@ async def test_failing_three_times_then_succeeding_retries_on_the_schedule_once(
     assert receiver.received[-1].headers["content-type"].startswith("application/cloudevents+json")
     assert event.get_type() == NoticeIssued.TYPE and event.get_subject() == notice_id
     assert event.get_data()["title"] == "Nogales opens"
+    # Delivered through `webhook` once it succeeded, as inbox and e-mail report theirs.
+    delivered = await eventually(lambda: notifications.published("notice-delivered"))
+    assert [(d["notice_id"], d["channel"], d["policy_id"]) for d in delivered] == [
+        (notice_id, "webhook", "p-1")
+    ]
 
 
 async def test_410_disables_the_endpoint_and_its_organisation_hears_of_it(notifications):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -28,7 +29,11 @@ from puente_runtime import Clock, Service
 from puente_runtime.bus import wait_for_wakeup
 from puente_runtime.outbox import Contract, envelope_for, stage
 from puente_runtime.sealing import Sealer
-from puente_schemas.events import WebhookDeliveryAttempted, WebhookEndpointDisabled
+from puente_schemas.events import (
+    NoticeDelivered,
+    WebhookDeliveryAttempted,
+    WebhookEndpointDisabled,
+)
 from sqlmodel import Session, col, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
@@ -211,8 +216,10 @@ def _apply(
     row.attempts += 1
     row.claim = row.claimed_at = None
     row.next_attempt_at = None
+    delivered: list[Contract] = []
     if answer is rules.Answer.SUCCEEDED:
         row.status, endpoint.failing_since = SUCCEEDED, None
+        delivered = _notice_delivered(row)
     else:
         wait = rules.retry_after(attempt.status, attempt.retry_after, now)
         retry = (
@@ -239,7 +246,26 @@ def _apply(
         error=attempt.error,
         next_attempt_at=row.next_attempt_at,
     )
-    return [attempted, *disabling]
+    return [attempted, *delivered, *disabling]
+
+
+def _notice_delivered(row: WebhookDeliveryRow) -> list[Contract]:
+    """A notice that reached its organisation's endpoint was delivered through `webhook`, as
+    the inbox and e-mail report theirs (policyCompliance shows every channel)."""
+    if row.event_type not in rules.EVENT_TYPES:
+        return []  # a family's event: no notice
+    notice = json.loads(row.body)["data"]
+    return [
+        NoticeDelivered(
+            notice_id=notice["notice_id"],
+            family_unit_id=notice.get("family_unit_id"),
+            policy_id=notice.get("policy_id"),
+            recipient=row.organisation_id,
+            channel="webhook",
+            kind=notice["kind"],
+            organisation_id=row.organisation_id,
+        )
+    ]
 
 
 def _disable(
