@@ -1,7 +1,8 @@
 """Partners stay coordinated with every service its own process on Kafka and PostgreSQL: a
 policy announced 30 hours ahead reaches every organisation's inbox (GraphQL `notices`), each
 contact's e-mail (an `.eml` under var/mail) and each organisation's webhook (a real receiver
-on 127.0.0.1 verifying with `standardwebhooks`), all a day or more before it takes effect."""
+on 127.0.0.1 verifying with `standardwebhooks`), all a day or more before it takes effect,
+and policyCompliance shows every channel."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.kafka.journey import GraphQL
 from tests.kafka.processes import SERVICES, Platform
 from tests.polling import eventually
 from tests.webhooks import Receiver, running
-from tests.wiring.test_partners import ANNOUNCE, ISSUE, NOTICES
+from tests.wiring.test_partners import ANNOUNCE, COMPLIANCE, ISSUE, NOTICES
 
 pytestmark = pytest.mark.servers
 
@@ -96,6 +97,12 @@ async def test_a_policy_30_hours_ahead_reaches_every_inbox_email_and_webhook(pla
         await eventually(
             lambda: all(r.successes() for r in receivers.values()), timeout=60, what="webhooks"
         )
+
+        async def delivered_everywhere() -> bool:  # as policyCompliance will show
+            channels = [set((await inbox(callers[name]))[0]["deliveredVia"]) for name in PARTNERS]
+            return all({"inbox", "email", "webhook"} <= found for found in channels)
+
+        await eventually(delivered_everywhere, timeout=60, what="every channel reported")
         mail = await eventually(
             lambda: (found := emails(platform)) and len(found) >= len(PARTNERS) and found,
             timeout=60,
@@ -110,6 +117,12 @@ async def test_a_policy_30_hours_ahead_reaches_every_inbox_email_and_webhook(pla
         "CBP Field Operations": "eng",
     }
     assert all("inbox" in found[0]["deliveredVia"] for found in notices.values())
+    report = await callers["CBP Field Operations"].execute(COMPLIANCE, id=policy_id)
+    rows = {row["name"]: row for row in report["policyCompliance"]["organisations"]}
+    assert set(rows) == set(callers)
+    for name in PARTNERS:
+        assert set(rows[name]["deliveredVia"]) == {"inbox", "email", "webhook"}, name
+        assert rows[name]["hoursAhead"] >= 24, name
     assert sorted(mail) == sorted(address for *_, address in PARTNERS.values())
     for name, (*_, address) in PARTNERS.items():  # in its language, with its notice's link
         assert mail[address]["Content-Language"] == languages[name]
