@@ -187,7 +187,7 @@ def may_see_event(principal: Principal, record: RecordAccess | None, event_type:
 
 def may_receive(principal: Principal, record: RecordAccess | None, event_type: str) -> bool:
     """Whether an event of a family goes to this principal at all: live subscriptions use it,
-    and a webhook can, with a Principal made for the partner's organisation and roles."""
+    and webhooks (family_hooks.py), with the principal of the token that made the endpoint."""
     return may_see_event(principal, record, event_type)
 
 

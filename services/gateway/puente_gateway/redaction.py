@@ -1,5 +1,5 @@
 """What of an event's content a caller may see: the one redaction rule, for the live feed's
-`data` (and, through it, anything else that shows an event's content). Pure: it uses
+`data` and family events sent by webhook (family_hooks.py). Pure: it uses
 access.py's decisions about the caller and the family, and nothing else.
 
 Every field of every event has a tier; a field with none is never shown (default deny):
