@@ -127,6 +127,18 @@ class Harness:
             await self.publish(event)
         await eventually(lambda: self.projected() >= before + len(events))
 
+    async def publish_in_order(self, *events: Event) -> None:
+        """Publish each event once the one before it is projected: events of different topics
+        are then projected in the order given."""
+        for event in events:
+            envelope = await self.publish(event)
+            await eventually(lambda e=envelope.id: self.has_projected(e))
+
+    def has_projected(self, event_id: str) -> bool:
+        query = select(TimelineEntry.cursor).where(TimelineEntry.event_id == event_id)
+        with Session(self.gateway.service.engine) as session:
+            return session.exec(query).first() is not None
+
     def projected(self) -> int:
         with Session(self.gateway.service.engine) as session:
             return len(session.exec(select(TimelineEntry.cursor)).all())

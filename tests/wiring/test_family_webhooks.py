@@ -112,7 +112,7 @@ async def test_a_shelter_gets_the_journey_of_families_coming_to_it_redacted(plat
         await endpoint(platform, casa, at_casa, types)
         await endpoint(platform, other, at_other, types)
         for family, shelter in ((coming, "casa"), (elsewhere, "other")):
-            await platform.publish_all(
+            await platform.publish_in_order(
                 registered(family),
                 scheduled(family),
                 shelter_assigned(family, shelter),
@@ -143,7 +143,7 @@ async def test_a_legal_provider_gets_its_clients_only_with_their_legal_history(p
     client, stranger = str(uuid.uuid4()), str(uuid.uuid4())
     with running(Receiver()) as receiver:
         await endpoint(platform, lawyer, receiver, ["registered", "court-assigned"])
-        await platform.publish_all(
+        await platform.publish_in_order(
             registered(client, organisation_id=firm),
             registered(stranger, organisation_id="org-other", consent=["legal_provider"]),
             court(client),
@@ -170,12 +170,12 @@ async def test_an_endpoint_stops_getting_family_events_when_its_token_is_revoked
     before, after = str(uuid.uuid4()), str(uuid.uuid4())
     with running(Receiver()) as receiver:
         await endpoint(platform, lawyer, receiver, ["registered"])
-        await platform.publish_all(registered(before, organisation_id=firm))
+        await platform.publish_in_order(registered(before, organisation_id=firm))
         await eventually(lambda: receiver.received)
         caller = authenticate(platform.gateway.service.engine, f"Bearer {lawyer}")
         assert caller is not None
         revoke_token(platform.gateway.service.engine, caller.token_id, now=T0)
-        await platform.publish_all(registered(after, organisation_id=firm))
+        await platform.publish_in_order(registered(after, organisation_id=firm))
         # The event after the revocation is projected; notifications is handed nothing of it.
         handed = [
             body["family_unit_id"]
