@@ -19,6 +19,7 @@ import strawberry
 from opentelemetry.sdk.trace import ReadableSpan
 from puente_runtime.consumer import APPLIED_AT
 from puente_runtime.tracing import recent
+from puente_schemas.events import short_type
 from sqlmodel import Session
 from strawberry.types import Info
 
@@ -142,9 +143,7 @@ def _visible(
     )
     if subject is not None and subject != family_unit_id:
         return False
-    return event_type is None or may_see_event(
-        caller, access, projection.short_type(str(event_type))
-    )
+    return event_type is None or may_see_event(caller, access, short_type(str(event_type)))
 
 
 def _service(span: ReadableSpan) -> str:
