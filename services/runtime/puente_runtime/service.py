@@ -60,6 +60,7 @@ class Service:
             crash_before=settings.relay_crash_before,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
         self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._consumers: list[Consumer] = []
         self._lag: dict[tuple[str, str], int] = {}
@@ -194,12 +195,17 @@ class Service:
             self._lag.update({(consumer.group, t): n for t, n in behind.items()})
 
     async def _measure_lag_forever(self) -> None:
-        while True:
+        """Measure every LAG_SECONDS until stopped. `stop` lets a measurement under way end
+        rather than cancelling it: aiokafka clients cancelled while they connect or close
+        may never close, and the service's stop then hung on the broker."""
+        while not self._stopping.is_set():
             try:
                 await self.measure_lag()
             except Exception as error:  # noqa: BLE001 - the broker may be away; measure later
                 log.warning("%s: consumer lag not measured: %s", self.name, describe(error))
-            await asyncio.sleep(LAG_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(LAG_SECONDS):
+                    await self._stopping.wait()
 
     def ready(self) -> bool:
         try:
@@ -211,9 +217,19 @@ class Service:
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
-        self._tasks.extend(asyncio.create_task(work()) for work in self._background)
+        self._stopping.clear()
+        self._tasks.extend(
+            asyncio.create_task(work(), name=f"{self.name}-lag")
+            if work == self._measure_lag_forever
+            else asyncio.create_task(work())
+            for work in self._background
+        )
 
     async def stop(self) -> None:
+        self._stopping.set()
+        measuring = [t for t in self._tasks if t.get_name() == f"{self.name}-lag"]
+        if measuring:
+            await asyncio.wait(measuring, timeout=2 * LAG_SECONDS)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
