@@ -91,6 +91,14 @@ class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Need(Contract):
+    """One need of a family, as a message of the catalogues (`puente_texts`) and its
+    parameters: each reader gets it in their own language."""
+
+    id: str
+    params: dict[str, str | int] = {}
+
+
 class CaseCategory(StrEnum):
     ACTIVE = "active"
     IN_ABSENTIA = "in_absentia"

@@ -13,6 +13,7 @@ from puente_schemas.common import (
     LanguageCode,
     Location,
     Member,
+    Need,
     PartnerKind,
     PolicyChanges,
     SeatStatus,
@@ -375,7 +376,8 @@ class Released(Event):
     on_parole: bool = True
     shelter_id: str | None = None
     court: str | None = None
-    onward_travel: list[str] = []
+    onward_travel: list[str] = []  # English, for consumers from before `onward_travel_items`
+    onward_travel_items: list[Need] = []
     # What the family may apply for after release, in its language (work authorization, fees).
     after_release: str | None = None
     language: str | None = None
@@ -437,7 +439,8 @@ class ShelterAssigned(Event):
     people: int
     languages: list[str]
     needs_interpreter: bool
-    needs: list[str] = []
+    needs: list[str] = []  # English, for consumers from before `need_items`
+    need_items: list[Need] = []
 
 
 class ShelterAssignmentWithdrawn(Event):

@@ -1,7 +1,9 @@
 import datetime as dt
 
 from puente_notifications import domain
+from puente_processing.domain import needs
 from puente_schemas.common import Member
+from puente_schemas.events import ShelterAssigned
 
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 
@@ -35,6 +37,43 @@ def test_shelter_notice_tells_needs_but_no_names():
     assert "family of 2" in english and "mam, spa" in english
     assert "interpreter needed" in english and "needs: medical" in english
     assert "Rosa" not in english and "A123456789" not in english
+
+
+def test_a_shelter_reads_the_needs_processing_published_in_its_own_language():
+    family = [
+        member(language="mam", needs_interpreter=True),
+        member(birth_date=dt.date(2020, 1, 1), in_mpp=False, a_number=None),
+    ]
+    published = ShelterAssigned(
+        family_unit_id="f1",
+        shelter_id="casa-alitas",
+        site="nogales",
+        expected_at=NOW,
+        people=2,
+        languages=["mam", "spa"],
+        needs_interpreter=True,
+        need_items=needs.shelter_needs(family, NOW.date()),
+    )
+    read = ShelterAssigned.model_validate_json(published.model_dump_json())  # off the bus
+
+    def notice(*languages: str) -> str:
+        shelter = domain.Recipient(id="casa-alitas", languages=languages)
+        arrival = domain.expected_arrival(
+            shelter, "nogales", NOW, domain.needs_of(family), read.need_items
+        )
+        return domain.written(arrival).text
+
+    spanish, english = notice("spa"), notice("eng")
+    assert "necesidades: intérprete: mam, menores de 18 años: 1." in spanish
+    assert "children" not in spanish and "interpreter:" not in spanish
+    assert "needs: interpreter: mam, children under 18: 1." in english
+
+
+def test_needs_from_before_the_catalogued_ones_are_shown_as_they_came():
+    shelter = domain.Recipient(id="casa-alitas", languages=("spa",))
+    needs_ = domain.needs_of([member()])
+    arrival = domain.expected_arrival(shelter, "nogales", NOW, needs_, ["children under 18: 1"])
+    assert "necesidades: children under 18: 1." in domain.written(arrival).text
 
 
 def organisation(*languages: str) -> domain.Recipient:

@@ -187,7 +187,7 @@ def test_a_shelter_learns_needs_not_names_nor_legal_history():
         person("b", birth_date=dt.date(2025, 6, 1), in_mpp=False, a_number=None),
         person("c", birth_date=dt.date(2015, 6, 1), case_category="in_absentia"),
     ]
-    told = needs.shelter_needs(family, NOW.date())
+    told = needs.in_english(needs.shelter_needs(family, NOW.date()))
     assert told == ["interpreter: mam", "children under 18: 2", "infants under 2: 1"]
     assert not any("Rosa" in n or "A123" in n or "absentia" in n for n in told)
 
@@ -334,7 +334,9 @@ def test_onward_travel_lists_seats_interpreters_and_child_seats():
         person("a", language="kek", needs_interpreter=True),
         person("b", birth_date=dt.date(2022, 1, 1), in_mpp=False, a_number=None),
     ]
-    trip = needs.onward_travel(family, from_city="Hidalgo", to_city="Chicago", on=NOW.date())
+    trip = needs.in_english(
+        needs.onward_travel(family, from_city="Hidalgo", to_city="Chicago", on=NOW.date())
+    )
     assert trip == ["2 seats from Hidalgo to Chicago", "interpreter: kek", "child seats: 1"]
     assert needs.onward_travel(family, from_city="Tucson", to_city="tucson", on=NOW.date()) == []
     assert needs.onward_travel(family, from_city="Tucson", to_city=None, on=NOW.date()) == []

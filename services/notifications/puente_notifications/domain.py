@@ -10,11 +10,11 @@ its own language, along the fallback chain of `puente_texts`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import puente_texts
-from puente_schemas.common import FieldError, Member, PolicyChanges
+from puente_schemas.common import FieldError, Member, Need, PolicyChanges
 from puente_schemas.places import SITE_PLACES
 
 # A policy's title is a line shelters read; its effect is planned, not years away.
@@ -55,14 +55,22 @@ class Recipient:
 @dataclass(frozen=True)
 class Piece:
     """A message of the catalogues and its parameters; a parameter may be a piece itself,
-    written in the same language."""
+    written in the same language, or a tuple of pieces, written so and joined by commas."""
 
     message_id: str
     params: Mapping[str, object] = field(default_factory=dict)
 
     def __call__(self, language: str) -> str:
-        params = {k: v(language) if isinstance(v, Piece) else v for k, v in self.params.items()}
+        params = {k: _written(v, language) for k, v in self.params.items()}
         return puente_texts.render(self.message_id, language, **params)
+
+
+def _written(value: object, language: str) -> object:
+    if isinstance(value, Piece):
+        return value(language)
+    if isinstance(value, tuple):
+        return ", ".join(str(_written(v, language)) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -111,10 +119,17 @@ def needs_of(members: list[Member]) -> FamilyNeeds:
 
 
 def expected_arrival(
-    recipient: Recipient, site: str, at: dt.datetime, needs: FamilyNeeds, extra: list[str]
+    recipient: Recipient,
+    site: str,
+    at: dt.datetime,
+    needs: FamilyNeeds,
+    extra: Sequence[Need] | Sequence[str],
 ) -> Notice:
+    """`extra` is the needs processing published: messages of the catalogues, or the plain
+    English lines of events from before them."""
     interpreter = Piece("notice.expected-arrival.interpreter") if needs.needs_interpreter else ""
-    wanted = Piece("notice.expected-arrival.needs", {"needs": ", ".join(extra)}) if extra else ""
+    lines = tuple(e if isinstance(e, str) else Piece(e.id, e.params) for e in extra)
+    wanted = Piece("notice.expected-arrival.needs", {"needs": lines}) if extra else ""
     text = Piece(
         "notice.expected-arrival.text",
         {

@@ -51,7 +51,7 @@ def notify_expected_arrival(event: ShelterAssigned, ctx: Context) -> list[Event]
         event.site,
         event.expected_at,
         _needs(ctx, event.family_unit_id),
-        event.needs,
+        event.need_items or event.needs,
     )
     return inbox.issue(ctx.session, notice, now=ctx.clock.now(), family=event.family_unit_id)
 

@@ -280,7 +280,8 @@ def released(
             destination=destination,
             shelter_id=shelter_id,
             court=court.name if court else None,
-            onward_travel=trip,
+            onward_travel=needs.in_english(trip),
+            onward_travel_items=trip,
             after_release=notice.text,
             language=notice.language,
         )

@@ -114,6 +114,7 @@ def hold_beds(
 
 def shelter_assigned(hold: BedHoldRow, people: Sequence[Member]) -> ShelterAssigned:
     """What the shelter is told: size, languages and needs; never names or legal history."""
+    wanted = needs.shelter_needs(people, hold.expected_at.date())
     return ShelterAssigned(
         family_unit_id=hold.family_unit_id,
         shelter_id=hold.shelter_id,
@@ -122,5 +123,6 @@ def shelter_assigned(hold: BedHoldRow, people: Sequence[Member]) -> ShelterAssig
         people=hold.people,
         languages=needs.languages(people),
         needs_interpreter=any(m.needs_interpreter for m in people),
-        needs=needs.shelter_needs(people, hold.expected_at.date()),
+        needs=needs.in_english(wanted),
+        need_items=wanted,
     )
