@@ -49,7 +49,8 @@ _FIELDS: Mapping[Tier, frozenset[str]] = {
         """appointment_id appointment_at people seats decided_at eligible booking_id
         departure_at arrival_at departed_at expected_arrival_at arrived_at earliest_arrival
         checked_in_at processed_at released_at target_hours shelter_id expected_at languages
-        needs_interpreter needs confirmed_at onward_travel registered_at reason command
+        needs_interpreter needs need_items confirmed_at onward_travel onward_travel_items
+        registered_at reason command
         organisation_ids estimated_date seat_status"""
     ),
     Tier.CASEWORK: _names(
